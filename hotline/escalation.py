@@ -1,0 +1,71 @@
+"""The interface through which the dialogue core hands a person to Hotline 189 operators.
+
+The first implementation (`RecordingEscalator`) only records requests in memory; the case
+store (`hotline.cases`) makes them durable cases with an operator relay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from nlu.catalogue import Language, RiskLevel
+from hotline.turns import Channel
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationRequest:
+    user_key: str
+    channel: Channel
+    language: Language
+    level: RiskLevel
+    indicators: tuple[str, ...]
+    reason: str  # "risk", "ask_operator", "emergency", "phone_transfer", "voicemail", "callback"
+    intent: str | None = None
+    excerpt: tuple[str, ...] = ()  # the person's recent messages that led here, oldest first
+    recording_url: str | None = None
+    callback_number: str | None = None  # phone cases only; encrypted at rest by the case store
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    number: str
+    level: RiskLevel
+    is_new: bool = True
+
+
+class Escalator(Protocol):
+    async def escalate(self, request: EscalationRequest) -> CaseRef:
+        """Open a case, or raise the priority of the person's open case, and return it."""
+        ...
+
+    async def open_case(self, user_key: str) -> CaseRef | None:
+        """Return the person's open case, if any."""
+        ...
+
+    async def forget(self, user_key: str) -> None:
+        """Close the person's open case and erase what is stored about them."""
+        ...
+
+
+@dataclass
+class RecordingEscalator:
+    """Keeps escalation requests in memory: for `hotline chat` and tests."""
+
+    requests: list[EscalationRequest] = field(default_factory=list)
+    _open: dict[str, CaseRef] = field(default_factory=dict)
+
+    async def escalate(self, request: EscalationRequest) -> CaseRef:
+        self.requests.append(request)
+        existing = self._open.get(request.user_key)
+        number = existing.number if existing else f"{len(self._open) + 1:06d}"
+        ref = CaseRef(number=number, level=request.level, is_new=existing is None)
+        self._open[request.user_key] = ref
+        return ref
+
+    async def open_case(self, user_key: str) -> CaseRef | None:
+        return self._open.get(user_key)
+
+    async def forget(self, user_key: str) -> None:
+        self._open.pop(user_key, None)
+        self.requests = [r for r in self.requests if r.user_key != user_key]

@@ -1,0 +1,52 @@
+"""Configuration from HOTLINE_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = REPO_ROOT / "var"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HOTLINE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = None
+    telegram_api_base: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    operators_chat_id: int | None = None
+
+    twilio_auth_token: SecretStr | None = None
+    public_base_url: str = "http://127.0.0.1:8080"
+    operator_phone: str | None = None
+    operator_hours: str = "09:00-18:00"  # Asia/Bishkek; "00:00-24:00" for round the clock
+    operator_days: str = "1-5"  # ISO weekdays, Monday = 1
+    phone_salt: SecretStr = SecretStr("change-me")  # salts the hash that stands for a number
+
+    redis_url: str | None = None
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite+aiosqlite:///{DEFAULT_VAR_DIR / 'hotline.sqlite3'}"
+    )
+    encryption_key: SecretStr | None = None
+    retention_days: int = 30
+
+    nlu_engine: Literal["embedded", "rasa"] = "embedded"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = 0.5
+
+    content_dir: Path = REPO_ROOT / "content"
+    var_dir: Path = DEFAULT_VAR_DIR
+    state_ttl_seconds: int = 7 * 24 * 3600
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the configuration once per process."""
+    return Settings()

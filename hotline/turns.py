@@ -1,0 +1,84 @@
+"""Channel-neutral turn in, reply actions out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from nlu.catalogue import Language, RiskLevel
+
+Channel = Literal["telegram", "phone", "terminal"]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one person did once: typed or said `text`, or chose `option`."""
+
+    user_key: str  # opaque: a Telegram user id or a salted hash of a phone number
+    channel: Channel
+    text: str | None = None
+    option: str | None = None  # an option id previously offered (see `Option.id`)
+    language_hint: Language | None = None  # e.g. Telegram's language_code or the IVR menu
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """Something the person can pick: a button on Telegram, a key on the phone."""
+
+    id: str  # e.g. "intent:registration_russia", "lang:ky", "operator", "helpful:yes"
+    label_key: str  # a gettext msgid, or "title:<intent>" for a content title
+
+
+# Actions, in the order a channel should render them.
+
+
+@dataclass(frozen=True, slots=True)
+class ShowAnswer:
+    intent: str  # content id: content/<lang>/<intent>.md
+
+
+@dataclass(frozen=True, slots=True)
+class SayText:
+    msgid: str  # gettext msgid, rendered in the reply language
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OfferOptions:
+    options: tuple[Option, ...]
+    prompt_msgid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AskLanguage:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ShowEmergencyNumbers:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Escalate:
+    level: RiskLevel
+    indicators: tuple[str, ...]
+    reason: str  # "risk", "ask_operator", "emergency", "phone_transfer", "voicemail"
+    case_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PauseForOperator:
+    """A case is open: the bot stays quiet and an operator answers."""
+
+    case_number: str | None = None
+
+
+Action = ShowAnswer | SayText | OfferOptions | AskLanguage | ShowEmergencyNumbers | Escalate | PauseForOperator
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    language: Language
+    actions: tuple[Action, ...] = field(default=())
+    switched_language: bool = False  # the conversation just switched to `language`

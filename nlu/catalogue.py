@@ -1,0 +1,58 @@
+"""The fixed intent names and risk levels of shared/domain/INTENTS.md."""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+Language = Literal["ky", "ru"]
+LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
+
+RiskLevel = Literal["none", "concern", "high", "emergency"]
+RISK_LEVELS: Final[tuple[RiskLevel, ...]] = get_args(RiskLevel)
+
+INTENTS: Final[tuple[str, ...]] = (
+    "work_permit",
+    "employment_contract",
+    "wages_unpaid",
+    "stay_duration",
+    "medical_care",
+    "pension",
+    "children_education",
+    "diploma_recognition",
+    "medical_exam_fingerprinting",
+    "registration_russia",
+    "registration_kazakhstan",
+    "consular_registration",
+    "entry_ban",
+    "lost_documents",
+    "trafficking_signs",
+    "job_offer_check",
+    "report_exploitation",
+    "emergency",
+    "contacts",
+    "ask_operator",
+    "greet",
+    "thanks_goodbye",
+    "change_language",
+    "out_of_scope",
+)
+
+# The ILO's eleven indicators of forced labour, in the order the ILO lists them.
+INDICATORS: Final[tuple[str, ...]] = (
+    "abuse_of_vulnerability",
+    "deception",
+    "restriction_of_movement",
+    "isolation",
+    "physical_sexual_violence",
+    "intimidation_threats",
+    "retention_of_documents",
+    "withholding_of_wages",
+    "debt_bondage",
+    "abusive_conditions",
+    "excessive_overtime",
+)
+
+
+def risk_rank(level: RiskLevel) -> int:
+    """Order risk levels so that max() picks the most serious."""
+    return RISK_LEVELS.index(level)
