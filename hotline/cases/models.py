@@ -1,0 +1,105 @@
+"""Tables of the case store. Columns ending in `_enc` hold Fernet-encrypted personal data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[str | None] = mapped_column(String(16), unique=True)
+    user_key: Mapped[str | None] = mapped_column(String(128), index=True)  # None once purged
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    level: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[int] = mapped_column(Integer, index=True)  # risk rank: higher first
+    indicators: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(String(32))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), index=True, default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[int | None] = mapped_column(BigInteger)  # operator's Telegram user id
+    claimed_by_name: Mapped[str | None] = mapped_column(String(128))  # shown to operators only
+    excerpt_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    recording_url_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    callback_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    callback_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    topic_id: Mapped[int | None] = mapped_column(Integer, index=True)  # Telegram message_thread_id
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_cases_open_priority", "status", "priority", "created_at"),
+        # At most one open case per person, even when two workers escalate at once.
+        Index(
+            "uq_cases_one_open_per_person",
+            "user_key",
+            unique=True,
+            sqlite_where=text("status != 'closed'"),
+            postgresql_where=text("status != 'closed'"),
+        ),
+    )
+
+
+class CaseMessage(Base):
+    """What the person and operators said in a case, and operators' internal notes."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(16))  # person | operator | note
+    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Who did what to which case; no personal data in `detail`."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # "operator:<id>", "system", "person"
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxItem(Base):
+    """A Telegram API call to make, kept until it succeeds, across restarts."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # create_topic, send_text, close_topic, …
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)  # JSON, encrypted: may carry text
+    status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,15 @@
+"""Alembic environment: migrations run on a connection handed over by `upgrade_database`."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from hotline.cases.models import Base
+
+target_metadata = Base.metadata
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through `hotline db upgrade`")
+context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()
