@@ -7,6 +7,7 @@ waiting until the model is loaded.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -82,10 +83,8 @@ def stop_server(port: int = 5005) -> int:
     if not pid_file.exists():
         return 0
     pid = int(pid_file.read_text())
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     pid_file.unlink(missing_ok=True)
     return 0
 

@@ -25,7 +25,7 @@ PREPROCESSING_SOURCES = (NLU_DIR / "normalize.py", NLU_DIR / "translit.py")
 def model_key(data_dir: Path = DATA_DIR, config: Path = CONFIG) -> str:
     """Hash everything the trained model depends on."""
     digest = hashlib.sha256()
-    files = sorted(data_dir.rglob("*.yml")) + [config, DOMAIN, RASA_DIR / "requirements.txt"]
+    files = [*sorted(data_dir.rglob("*.yml")), config, DOMAIN, RASA_DIR / "requirements.txt"]
     files += [p for p in PREPROCESSING_SOURCES if p.exists()]
     for path in files:
         digest.update(path.name.encode())
