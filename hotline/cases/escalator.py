@@ -22,11 +22,10 @@ class CaseEscalator:
     async def forget(self, user_key: str) -> None:
         await self.store.forget(user_key)
 
-    async def relay_from_person(self, user_key: str, text: str) -> bool:
+    async def relay_from_person(self, user_key: str, text: str) -> None:
         """Keep the message in the case transcript and queue it for the case's topic."""
         case = await self.store.open_case_for(user_key)
         if case is None:
-            return False
+            return
         await self.store.record_message(case.id, "person", text)
         await self.store.enqueue(case.id, "person_text", {"text": text})
-        return True
