@@ -68,6 +68,7 @@ def train_rasa(
         _say(log, f"model up to date: {model.name}")
         return model
     work = rasa_home() / "work" / key
+    validate_data(env, data_dir, config, work, log=log)
     prepared = prepare_training_data(data_dir, work / "data")
     _say(log, f"training {config.name} on {prepared} ...")
     started = time.monotonic()
@@ -82,6 +83,20 @@ def train_rasa(
     _say(log, f"trained {model.name} in {time.monotonic() - started:.0f} s")
     (models / "latest").write_text(model.name)
     return model
+
+
+def validate_data(env: Path, data_dir: Path, config: Path, work: Path, *, log: bool) -> None:
+    """Run `rasa data validate` on the raw training data; bad data fails before training."""
+    _say(log, "rasa data validate ...")
+    work.mkdir(parents=True, exist_ok=True)
+    command = [
+        *rasa_command(env), "data", "validate",
+        "--data", str(data_dir), "--domain", str(DOMAIN), "--config", str(config),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=work, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise RuntimeError("rasa data validate failed")
 
 
 def latest_model() -> Path | None:
