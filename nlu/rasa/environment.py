@@ -85,6 +85,16 @@ def rasa_command(env: Path) -> list[str]:
     return [str(env / "bin" / "python"), "-m", "rasa"]
 
 
+def rasa_process_environment() -> dict[str, str]:
+    """Rasa's own telemetry and error reporting would try the network: keep them off."""
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SENTRY_DSN": "",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+
+
 def _say(enabled: bool, message: str) -> None:
     if enabled:
         print(f"[rasa] {message}", file=sys.stderr, flush=True)

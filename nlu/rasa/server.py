@@ -18,7 +18,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from nlu.rasa.environment import ensure_environment, rasa_command, rasa_home
+from nlu.rasa.environment import (
+    ensure_environment,
+    rasa_command,
+    rasa_home,
+    rasa_process_environment,
+)
 from nlu.rasa.train import train_rasa
 
 
@@ -59,7 +64,7 @@ def start_server(port: int = 5005, model: Path | None = None, wait_seconds: floa
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # outlives this command, like a daemon
             cwd=rasa_home(),
-            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+            env=rasa_process_environment(),
         )
     _pid_file(port).write_text(str(process.pid))
     started = time.monotonic()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,13 @@ from pathlib import Path
 
 import yaml
 
-from nlu.rasa.environment import RASA_DIR, ensure_environment, rasa_command, rasa_home
+from nlu.rasa.environment import (
+    RASA_DIR,
+    ensure_environment,
+    rasa_command,
+    rasa_home,
+    rasa_process_environment,
+)
 
 NLU_DIR = RASA_DIR.parent
 DATA_DIR = NLU_DIR / "data"
@@ -61,6 +66,7 @@ def train_rasa(
 ) -> Path:
     """Return the path of a trained model, training it only when data or config changed."""
     env = ensure_environment(log=log)
+    data_dir, config = data_dir.resolve(), config.resolve()  # Rasa runs in its work folder
     key = model_key(data_dir, config)
     models = rasa_home() / "models"
     model = models / f"nlu-{config.stem}-{key}.tar.gz"
@@ -78,8 +84,7 @@ def train_rasa(
         "--out", str(models), "--fixed-model-name", model.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
     # Rasa prints its own progress bars; we pass them through to the terminal.
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    subprocess.run(command, check=True, cwd=work, env=environment)
+    subprocess.run(command, check=True, cwd=work, env=rasa_process_environment())
     _say(log, f"trained {model.name} in {time.monotonic() - started:.0f} s")
     (models / "latest").write_text(model.name)
     return model
@@ -93,7 +98,9 @@ def validate_data(env: Path, data_dir: Path, config: Path, work: Path, *, log: b
         *rasa_command(env), "data", "validate",
         "--data", str(data_dir), "--domain", str(DOMAIN), "--config", str(config),
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=work, capture_output=True, text=True)
+    result = subprocess.run(
+        command, cwd=work, capture_output=True, text=True, env=rasa_process_environment()
+    )
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
         raise RuntimeError("rasa data validate failed")
