@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install i18n check lint typecheck pytest services rasa clean
+.PHONY: run test install i18n i18n-update check lint typecheck pytest services rasa clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Compile the gettext catalogues (the .mo files are build output, not committed).
+# Fuzzy entries are left out (pybabel's default); a broken catalogue fails the build.
 i18n: install
-	$(BIN)/pybabel compile --use-fuzzy=false -d content -D messages --statistics 2>&1 | tail -n 2 || \
-	$(BIN)/pybabel compile -d content -D messages
+	$(BIN)/pybabel compile -d content -D messages --statistics
+
+# Extract UI strings from the code (keywords in babel.cfg) and merge them into both
+# catalogues; then translate the new entries and run `make check`.
+i18n-update: install
+	$(BIN)/pybabel -q extract -F babel.cfg -o content/messages.pot --add-location=file \
+		--sort-by-file --project=hotline189 --copyright-holder="Hotline 189 assistant contributors" .
+	$(BIN)/pybabel -q update -i content/messages.pot -d content -D messages --ignore-obsolete
 
 run: i18n
 	$(BIN)/hotline start
