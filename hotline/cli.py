@@ -11,6 +11,7 @@ from collections.abc import Sequence
 # Each module defines `register(subparsers)`, adding its subcommand with a `handler`
 # default that takes the parsed namespace and returns an exit code.
 COMMAND_MODULES = (
+    "hotline.commands.start",
     "hotline.commands.chat",
     "hotline.commands.bot",
     "hotline.commands.serve",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from nlu.catalogue import Language, RiskLevel
 from hotline.turns import Channel
+from nlu.catalogue import Language, RiskLevel, risk_rank
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +47,31 @@ class Escalator(Protocol):
         """Close the person's open case and erase what is stored about them."""
         ...
 
+    async def relay_from_person(self, user_key: str, text: str) -> None:
+        """Pass a message the person wrote while their case is open on to its operator."""
+        ...
+
 
 @dataclass
 class RecordingEscalator:
     """Keeps escalation requests in memory: for `hotline chat` and tests."""
 
     requests: list[EscalationRequest] = field(default_factory=list)
+    relayed: list[tuple[str, str]] = field(default_factory=list)  # (user_key, text)
     _open: dict[str, CaseRef] = field(default_factory=dict)
+    _issued: int = 0  # case numbers are never reused, even after a case closes
 
     async def escalate(self, request: EscalationRequest) -> CaseRef:
         self.requests.append(request)
         existing = self._open.get(request.user_key)
-        number = existing.number if existing else f"{len(self._open) + 1:06d}"
-        ref = CaseRef(number=number, level=request.level, is_new=existing is None)
+        if existing is None:
+            self._issued += 1
+            number, level = f"{self._issued:06d}", request.level
+        else:
+            # A later request only ever raises the priority of an open case.
+            number = existing.number
+            level = max(existing.level, request.level, key=risk_rank)
+        ref = CaseRef(number=number, level=level, is_new=existing is None)
         self._open[request.user_key] = ref
         return ref
 
@@ -69,3 +81,11 @@ class RecordingEscalator:
     async def forget(self, user_key: str) -> None:
         self._open.pop(user_key, None)
         self.requests = [r for r in self.requests if r.user_key != user_key]
+        self.relayed = [r for r in self.relayed if r[0] != user_key]
+
+    async def relay_from_person(self, user_key: str, text: str) -> None:
+        self.relayed.append((user_key, text))
+
+    def close_case(self, user_key: str) -> None:
+        """Stand in for an operator's `/close` (tests and `hotline chat`)."""
+        self._open.pop(user_key, None)

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     telegram_api_base: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    # Public HTTPS URL of /telegram/webhook; unset: `hotline start` uses long polling.
+    telegram_webhook_url: str | None = None
     operators_chat_id: int | None = None
 
     twilio_auth_token: SecretStr | None = None
@@ -29,6 +31,15 @@ class Settings(BaseSettings):
     operator_hours: str = "09:00-18:00"  # Asia/Bishkek; "00:00-24:00" for round the clock
     operator_days: str = "1-5"  # ISO weekdays, Monday = 1
     phone_salt: SecretStr = SecretStr("change-me")  # salts the hash that stands for a number
+    # Phone line (ivr/): Kyrgyz speech recognition is off unless a language code is set
+    # (e.g. "ky-KG"); without it Kyrgyz callers use the keypad only.
+    ivr_speech_language_ky: str | None = None
+    ivr_speech_language_ru: str = "ru-RU"
+    ivr_voice_ru: str = "Polly.Tatyana"  # Twilio <Say> voice for Russian
+    ivr_default_language: Literal["ky", "ru"] = "ky"  # after silence at the language menu
+    ivr_dial_timeout_seconds: int = 25  # ringing before no-answer sends the caller to voicemail
+    ivr_call_ttl_seconds: int = 4 * 3600  # call state kept in Redis per CallSid
+    ivr_turn_timeout_seconds: float = 6.0  # a policy turn slower than this reaches a human
 
     redis_url: str | None = None
     database_url: str = Field(

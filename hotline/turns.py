@@ -74,7 +74,15 @@ class PauseForOperator:
     case_number: str | None = None
 
 
-Action = ShowAnswer | SayText | OfferOptions | AskLanguage | ShowEmergencyNumbers | Escalate | PauseForOperator
+Action = (
+    ShowAnswer
+    | SayText
+    | OfferOptions
+    | AskLanguage
+    | ShowEmergencyNumbers
+    | Escalate
+    | PauseForOperator
+)
 
 
 @dataclass(frozen=True, slots=True)

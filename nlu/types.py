@@ -37,7 +37,8 @@ class ParseResult:
     risk: RiskAssessment
     ranking: tuple[IntentScore, ...] = ()
     entities: tuple[dict[str, Any], ...] = ()
-    language_clear: bool = True  # False for short or ambiguous text ("ok", "189"): never switch on it
+    # False for short or ambiguous text ("ok", "189"): the conversation never switches on it.
+    language_clear: bool = True
     engine: str = "embedded"
     fallback: bool = False  # True when the configured engine failed and another answered
 

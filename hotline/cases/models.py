@@ -48,6 +48,7 @@ class Case(Base):
     callback_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     callback_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     topic_id: Mapped[int | None] = mapped_column(Integer, index=True)  # Telegram message_thread_id
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the case card in the topic
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (

@@ -16,3 +16,15 @@ async def open_case_store(settings: Settings, *, migrate: bool = True) -> CaseSt
     keys = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     sealer = load_sealer(keys, settings.var_dir)
     return CaseStore(session_factory(engine), sealer, engine=engine)
+
+
+def build_case_store(settings: Settings) -> CaseStore:
+    """The store without awaiting anything: pending migrations run before its first query."""
+    engine = create_engine(settings.database_url)
+    keys = settings.encryption_key.get_secret_value() if settings.encryption_key else None
+    sealer = load_sealer(keys, settings.var_dir)
+
+    async def migrate() -> None:
+        await upgrade_database(engine)
+
+    return CaseStore(session_factory(engine), sealer, engine=engine, prepare=migrate)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, delete, func, select, update
+from sqlalchemy import String, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -56,6 +57,8 @@ class CaseView:
     recording_url: str | None
     callback_number: str | None
     callback_done: bool
+    card_message_id: int | None = None
+    priority: int = 0
 
     def waiting(self, now: datetime) -> timedelta:
         return now - self.created_at
@@ -68,6 +71,8 @@ class OutboxView:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    next_attempt_at: datetime | None = None
+    priority: int = 0  # the case's risk rank: emergencies are sent first
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +94,27 @@ class CaseStore:
         sealer: Sealer,
         clock: Clock = utcnow,
         engine: AsyncEngine | None = None,
+        prepare: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        self._sessions = sessions
+        self._raw_sessions = sessions
         self._sealer = sealer
         self._clock = clock
         self._engine = engine
+        # Run once before the first query (migrations), so a store can be built synchronously.
+        self._prepare = prepare
+        self._prepare_lock = asyncio.Lock()
+
+    async def _ready(self) -> async_sessionmaker[AsyncSession]:
+        if self._prepare is not None:
+            async with self._prepare_lock:
+                if self._prepare is not None:
+                    await self._prepare()
+                    self._prepare = None
+        return self._raw_sessions
+
+    def now(self) -> datetime:
+        """The store's clock (a fake one in tests)."""
+        return self._clock()
 
     async def dispose(self) -> None:
         """Release the database connections."""
@@ -113,7 +134,7 @@ class CaseStore:
 
     async def _escalate_once(self, request: EscalationRequest) -> CaseRef:
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             case = await self._open_case_row(session, request.user_key)
             if case is None:
                 case = Case(
@@ -170,25 +191,28 @@ class CaseStore:
     # -- reading -----------------------------------------------------------------------
 
     async def open_case_for(self, user_key: str) -> CaseView | None:
-        async with self._sessions() as session:
+        async with (await self._ready())() as session:
             case = await self._open_case_row(session, user_key)
             return self._view(case) if case else None
 
     async def get(self, case_id: int) -> CaseView:
-        async with self._sessions() as session:
+        async with (await self._ready())() as session:
             case = await session.get(Case, case_id)
             if case is None:
                 raise CaseNotFound(case_id)
             return self._view(case)
 
     async def by_topic(self, topic_id: int) -> CaseView | None:
-        async with self._sessions() as session:
-            case = await session.scalar(select(Case).where(Case.topic_id == topic_id))
+        async with (await self._ready())() as session:
+            # The newest, should an old case of another operators' chat share the id.
+            case = await session.scalar(
+                select(Case).where(Case.topic_id == topic_id).order_by(Case.id.desc()).limit(1)
+            )
             return self._view(case) if case else None
 
     async def list_open(self) -> list[CaseView]:
         """Open and claimed cases: emergency before high before the rest, then longest waiting."""
-        async with self._sessions() as session:
+        async with (await self._ready())() as session:
             rows = await session.scalars(
                 select(Case)
                 .where(Case.status != "closed")
@@ -197,14 +221,14 @@ class CaseStore:
             return [self._view(case) for case in rows]
 
     async def transcript(self, case_id: int) -> list[tuple[str, str]]:
-        async with self._sessions() as session:
+        async with (await self._ready())() as session:
             rows = await session.scalars(
                 select(CaseMessage).where(CaseMessage.case_id == case_id).order_by(CaseMessage.id)
             )
             return [(m.direction, self._sealer.open(m.body_enc) or "") for m in rows]
 
     async def audit_actions(self, case_id: int) -> list[tuple[str, str]]:
-        async with self._sessions() as session:
+        async with (await self._ready())() as session:
             rows = await session.scalars(
                 select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)
             )
@@ -213,12 +237,26 @@ class CaseStore:
     # -- conversation and operator actions ---------------------------------------------
 
     async def set_topic(self, case_id: int, topic_id: int) -> None:
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             await session.execute(update(Case).where(Case.id == case_id).values(topic_id=topic_id))
+
+    async def reset_topic(self, case_id: int) -> None:
+        """Forget a topic that was deleted in Telegram, so that a new one is opened."""
+        async with (await self._ready()).begin() as session:
+            await session.execute(
+                update(Case).where(Case.id == case_id).values(topic_id=None, card_message_id=None)
+            )
+            self._audit(session, case_id, "system", "topic_reset", None)
+
+    async def set_card_message(self, case_id: int, message_id: int) -> None:
+        async with (await self._ready()).begin() as session:
+            await session.execute(
+                update(Case).where(Case.id == case_id).values(card_message_id=message_id)
+            )
 
     async def record_message(self, case_id: int, direction: str, text: str) -> None:
         """Keep a transcript line: only for cases, encrypted, purged after retention."""
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             session.add(
                 CaseMessage(
                     case_id=case_id,
@@ -229,7 +267,7 @@ class CaseStore:
             )
 
     async def claim(self, case_id: int, operator_id: int, operator_name: str) -> CaseView:
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             case = await self._require_open(session, case_id)
             case.status = "claimed"
             case.claimed_by = operator_id
@@ -239,7 +277,7 @@ class CaseStore:
             return self._view(case)
 
     async def add_note(self, case_id: int, operator_id: int, text: str) -> None:
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             await self._require_open(session, case_id)
             session.add(
                 CaseMessage(
@@ -252,11 +290,11 @@ class CaseStore:
             self._audit(session, case_id, f"operator:{operator_id}", "note", None)
 
     async def log_operator_reply(self, case_id: int, operator_id: int) -> None:
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             self._audit(session, case_id, f"operator:{operator_id}", "replied", None)
 
     async def mark_callback_done(self, case_id: int, operator_id: int) -> None:
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             case = await session.get(Case, case_id)
             if case is None:
                 raise CaseNotFound(case_id)
@@ -264,7 +302,7 @@ class CaseStore:
             self._audit(session, case_id, f"operator:{operator_id}", "callback_done", None)
 
     async def close(self, case_id: int, actor: str, *, notify_person: bool = True) -> CaseView:
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             case = await self._require_open(session, case_id)
             now = self._clock()
             case.status = "closed"
@@ -275,7 +313,7 @@ class CaseStore:
 
     async def enqueue(self, case_id: int | None, kind: str, payload: dict[str, Any]) -> None:
         """Queue a Telegram call to be made (and retried) by the outbox worker."""
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             self._enqueue(session, case_id, kind, payload, self._clock())
 
     # -- privacy -----------------------------------------------------------------------
@@ -284,7 +322,7 @@ class CaseStore:
         """Close the person's open case, tell operators, erase every personal field."""
         now = self._clock()
         closed: list[str] = []
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             cases = list(await session.scalars(select(Case).where(Case.user_key == user_key)))
             for case in cases:
                 if case.status != "closed":
@@ -299,11 +337,13 @@ class CaseStore:
             ids = [case.id for case in cases]
             if ids:
                 await session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(ids)))
+                # Undelivered relays are dropped; delivered items (their payloads carry what
+                # was said) go too. What remains pending closes the topic, without personal data.
+                personal = ("person_text", "person_media", "operator_to_person", "person_notice")
                 await session.execute(
                     delete(OutboxItem).where(
                         OutboxItem.case_id.in_(ids),
-                        OutboxItem.status == "pending",
-                        OutboxItem.kind.in_(("person_text", "person_media", "operator_to_person")),
+                        or_(OutboxItem.status != "pending", OutboxItem.kind.in_(personal)),
                     )
                 )
         return closed
@@ -312,7 +352,7 @@ class CaseStore:
         """Erase personal data of cases closed more than `retention_days` ago; keep counts."""
         now = self._clock()
         cutoff = now - timedelta(days=retention_days)
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             cases = list(
                 await session.scalars(
                     select(Case).where(
@@ -325,6 +365,15 @@ class CaseStore:
             ids = [case.id for case in cases]
             if ids:
                 await session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(ids)))
+                # Undelivered items of old cases may carry text too; none is worth keeping.
+                await session.execute(delete(OutboxItem).where(OutboxItem.case_id.in_(ids)))
+            for case in cases:
+                if case.topic_id is not None:
+                    # The topic holds the relayed conversation: it goes with the retention too.
+                    payload = {"topic_id": case.topic_id}
+                    self._enqueue(session, case.id, "topic_delete", payload, now)
+                    case.topic_id = None
+                    case.card_message_id = None
             # Delivered outbox items carry relayed text; drop them once old enough too.
             await session.execute(
                 delete(OutboxItem).where(OutboxItem.status == "sent", OutboxItem.sent_at < cutoff)
@@ -336,7 +385,7 @@ class CaseStore:
     async def stats(self) -> list[StatsRow]:
         """Anonymous counts per day, channel, language, intent and level."""
         day = func.substr(func.cast(Case.created_at, String()), 1, 10)
-        async with self._sessions() as session:
+        async with (await self._ready())() as session:
             rows = await session.execute(
                 select(
                     day, Case.channel, Case.language, Case.intent, Case.level, func.count(Case.id)
@@ -353,7 +402,7 @@ class CaseStore:
 
     async def due_outbox(self, limit: int = 50) -> list[OutboxView]:
         """Pending items whose time has come, oldest first."""
-        async with self._sessions() as session:
+        async with (await self._ready())() as session:
             rows = await session.scalars(
                 select(OutboxItem)
                 .where(OutboxItem.status == "pending", OutboxItem.next_attempt_at <= self._clock())
@@ -371,15 +420,62 @@ class CaseStore:
                 for item in rows
             ]
 
+    async def outbox_queue(self, limit: int = 500) -> list[OutboxView]:
+        """Pending items, due or not, oldest first, with their case's priority.
+
+        The outbox worker needs the items that are not due yet too: a later item of a case
+        must wait for an earlier one that is being retried.
+        """
+        async with (await self._ready())() as session:
+            rows = await session.execute(
+                select(OutboxItem, Case.priority)
+                .join(Case, Case.id == OutboxItem.case_id, isouter=True)
+                .where(OutboxItem.status == "pending")
+                .order_by(OutboxItem.id)
+                .limit(limit)
+            )
+            return [
+                OutboxView(
+                    id=item.id,
+                    case_id=item.case_id,
+                    kind=item.kind,
+                    payload=json.loads(self._sealer.open(item.payload_enc) or "{}"),
+                    attempts=item.attempts,
+                    next_attempt_at=_aware(item.next_attempt_at),
+                    priority=int(priority or 0),
+                )
+                for item, priority in rows
+            ]
+
+    async def outbox_progress(self, item_id: int, payload: dict[str, Any]) -> None:
+        """Remember how far a several-step item got, so a retry does not repeat a step."""
+        async with (await self._ready()).begin() as session:
+            await session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id == item_id)
+                .values(payload_enc=self._sealer.seal(json.dumps(payload, ensure_ascii=False)))
+            )
+
+    async def outbox_sent_many(self, item_ids: Sequence[int]) -> None:
+        """Mark items sent together (person messages batched into one)."""
+        if not item_ids:
+            return
+        async with (await self._ready()).begin() as session:
+            await session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id.in_(list(item_ids)))
+                .values(status="sent", sent_at=self._clock())
+            )
+
     async def pending_outbox_count(self) -> int:
-        async with self._sessions() as session:
+        async with (await self._ready())() as session:
             count = await session.scalar(
                 select(func.count(OutboxItem.id)).where(OutboxItem.status == "pending")
             )
             return int(count or 0)
 
     async def outbox_sent(self, item_id: int) -> None:
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             await session.execute(
                 update(OutboxItem)
                 .where(OutboxItem.id == item_id)
@@ -387,7 +483,7 @@ class CaseStore:
             )
 
     async def outbox_retry(self, item_id: int, delay_seconds: float, error: str) -> None:
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             item = await session.get(OutboxItem, item_id)
             if item is None:
                 return
@@ -397,7 +493,7 @@ class CaseStore:
 
     async def outbox_give_up(self, item_id: int, error: str) -> None:
         """For errors no retry can fix (the person blocked the bot); kept for the audit."""
-        async with self._sessions.begin() as session:
+        async with (await self._ready()).begin() as session:
             await session.execute(
                 update(OutboxItem)
                 .where(OutboxItem.id == item_id)
@@ -482,6 +578,8 @@ class CaseStore:
             recording_url=self._sealer.open(case.recording_url_enc),
             callback_number=self._sealer.open(case.callback_number_enc),
             callback_done=case.callback_done_at is not None,
+            card_message_id=case.card_message_id,
+            priority=case.priority,
         )
 
 

@@ -1,0 +1,118 @@
+"""Updates per second through the whole Telegram dispatcher, Redis storage, mocked Bot API.
+
+    .venv/bin/python bench/bot_throughput.py [--updates 5000] [--users 500] [--nlu real|fake]
+
+Everything a real update goes through runs: deduplication (Redis SET NX), the chat
+filter, throttling (Redis INCR), FSM storage (Redis, db 4), the dialogue policy with its
+state in Redis, rendering, and the session's retry middleware. Only the HTTP call to
+Telegram is replaced by a session that answers at once. Updates are fed concurrently,
+as long polling and the webhook handler do (one task per update).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from redis.asyncio import Redis  # noqa: E402
+
+from bot.dispatcher import build_bot, build_dispatcher  # noqa: E402
+from hotline.escalation import RecordingEscalator  # noqa: E402
+from hotline.services import build_services  # noqa: E402
+from hotline.settings import Settings  # noqa: E402
+from tests.bot.mocked_bot import TOKEN, MockedSession  # noqa: E402
+from tests.bot.updates import message, person, press  # noqa: E402
+
+REDIS_URL = "redis://127.0.0.1:6379/4"  # the benchmarks' database
+TEXTS = (
+    "Сколько дней на регистрацию?",
+    "Каттоого канча күн бар?",
+    "Нужен ли патент для работы в Казахстане?",
+    "Работодатель не платит зарплату два месяца",
+    "Здравствуйте",
+    "Рахмат",
+)
+OPTIONS = ("menu:work", "intent:work_permit", "helpful:yes", "menu:documents")
+
+
+def understanding(kind: str) -> Any:
+    if kind == "real":
+        from nlu.pipeline import build_understanding
+
+        return build_understanding(engine="embedded")
+    from tests.bot.script import SCRIPT
+    from tests.hotline.fakes import FakeUnderstanding
+
+    return FakeUnderstanding(SCRIPT)
+
+
+async def run(updates: int, users: int, nlu: str, concurrency: int, storage: str) -> float:
+    redis = Redis.from_url(REDIS_URL)
+    await redis.flushdb()
+    redis_url = REDIS_URL if storage == "redis" else None
+    settings = Settings(_env_file=None, bot_token=TOKEN, redis_url=redis_url)  # type: ignore[call-arg]
+    services = build_services(
+        settings, understanding=understanding(nlu), escalator=RecordingEscalator()
+    )
+    bot = build_bot(services, session=MockedSession())
+    dp = build_dispatcher(services, throttle_limit=10_000)
+    people = [person(100_000 + n) for n in range(users)]
+    batch = [
+        message(TEXTS[n % len(TEXTS)], user=people[n % users])
+        if n % 3
+        else press(OPTIONS[n % len(OPTIONS)], user=people[n % users])
+        for n in range(updates)
+    ]
+    for update in batch[:50]:  # warm up: caches, connections, catalogues
+        await dp.feed_update(bot, update)
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def feed(update: Any) -> None:
+        async with semaphore:
+            await dp.feed_update(bot, update)
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(feed(u) for u in batch[50:]))
+    elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started  # this process only: robust to a busy machine
+    sent = len(bot.session.requests)  # type: ignore[attr-defined]
+    await dp.storage.close()
+    await services.close()
+    await redis.aclose()
+    rate = (updates - 50) / elapsed
+    print(
+        f"{rate:,.0f} updates/s wall clock, {(updates - 50) / cpu:,.0f} per CPU-second "
+        f"({updates - 50} updates, {users} people, nlu={nlu}, storage={storage}, "
+        f"concurrency={concurrency}, "
+        f"{sent} Bot API calls)"
+    )
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=5000)
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--nlu", choices=("real", "fake"), default="real")
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
+    parser.add_argument("--storage", choices=("redis", "memory"), default="redis")
+    args = parser.parse_args()
+    coroutine = run(args.updates, args.users, args.nlu, args.concurrency, args.storage)
+    if args.loop == "uvloop":
+        import uvloop  # what `hotline bot` and `hotline serve` run on
+
+        uvloop.run(coroutine)
+    else:
+        asyncio.run(coroutine)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Benchmark the embedded understanding layer in one process.
+
+Prints per-message latency (p50/p99) and messages per second of `parse_sync`
+(normalisation, language identification, intent ranking, intent rules and risk),
+and the memory the model takes: traced Python allocations and the RSS growth
+while loading. Targets: p99 <= 2 ms, >= 2,000 messages/s, model <= 100 MB.
+
+    .venv/bin/python bench/nlu_latency.py [--rounds 5] [--messages FILE.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from nlu.data import load_examples  # noqa: E402
+from nlu.pipeline import Understanding, build_understanding  # noqa: E402
+
+DEV_SET = REPO / "nlu" / "eval" / "dev.jsonl"
+
+
+def rss_mb() -> float:
+    """Current resident set size in MB (Linux /proc), else the peak from getrusage."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_messages(path: Path | None) -> list[str]:
+    source = path or (DEV_SET if DEV_SET.exists() else None)
+    if source is not None:
+        with source.open(encoding="utf-8") as handle:
+            return [json.loads(line)["text"] for line in handle if line.strip()]
+    return [example.text for example in load_examples()]
+
+
+def load_model() -> tuple[Understanding, float, float]:
+    """Build the layer from the disk cache; return it with traced MB and RSS growth MB."""
+    build_understanding("embedded")  # warm the disk cache (trains once if data changed)
+    gc.collect()
+    before = rss_mb()
+    tracemalloc.start()
+    understanding = build_understanding("embedded")
+    _, traced_peak = tracemalloc.get_traced_memory()
+    traced_now, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del traced_peak
+    return understanding, traced_now / 2**20, rss_mb() - before
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="passes over the messages")
+    parser.add_argument("--messages", type=Path, help="JSONL with a text field (default: dev set)")
+    args = parser.parse_args()
+
+    # Import-time memory (numpy, scikit-learn's loader) is not the model's: import first.
+    import numpy  # noqa: F401
+
+    understanding, traced_mb, rss_growth_mb = load_model()
+    messages = load_messages(args.messages)
+    for text in messages:  # warm caches (regex, numpy) before timing
+        understanding.parse_sync(text)
+
+    # Wall-clock time is what a person waits for; CPU time is what this code costs,
+    # and stays meaningful on a machine shared with other work.
+    wall: list[float] = []
+    cpu: list[float] = []
+    started, started_cpu = time.perf_counter(), time.thread_time()
+    for _ in range(args.rounds):
+        for text in messages:
+            t0, c0 = time.perf_counter(), time.thread_time()
+            understanding.parse_sync(text)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
+    elapsed, elapsed_cpu = time.perf_counter() - started, time.thread_time() - started_cpu
+
+    model = understanding.embedded.model
+    print(f"messages: {len(messages)} x {args.rounds} rounds = {len(wall)} parses")
+    for name, values, total in (("wall", wall, elapsed), ("cpu", cpu, elapsed_cpu)):
+        values.sort()
+        p50 = statistics.median(values) * 1000
+        p99 = values[min(len(values) - 1, int(0.99 * len(values)))] * 1000
+        print(
+            f"{name:>4}: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {values[-1] * 1000:.2f} ms; "
+            f"{len(values) / total:,.0f} messages/s (one process, one thread)"
+        )
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(
+        f"model: {len(model.intents)} intents, {len(model.vocabulary):,} features; "
+        f"memory: {traced_mb:.1f} MB traced allocations, {rss_growth_mb:.1f} MB RSS growth"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One Router per module; `bot.dispatcher` includes them in order."""

@@ -1,0 +1,93 @@
+"""Ids of recent messages in a private chat, so that /forget can delete both sides.
+
+Telegram lets a bot delete messages of a private chat for 48 hours, so older ids are
+useless and expire. Every update appends ids, and only /forget reads them: in Redis
+that is a list appended with one pipelined round trip and no read, where a JSON blob in
+FSM data would cost a read and a write on every update.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Final, Protocol
+from weakref import WeakKeyDictionary
+
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from redis.asyncio import Redis
+
+KEEP_SECONDS: Final = 48 * 3600
+KEEP_COUNT: Final = 500
+
+
+class MessageLog(Protocol):
+    async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
+        """Note these message ids (None entries are skipped)."""
+        ...
+
+    async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
+        """Return the ids still deletable, oldest first, and forget them."""
+        ...
+
+
+class RedisMessageLog:
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    @staticmethod
+    def _key(bot_id: int, chat_id: int) -> str:
+        return f"hotline:tg-messages:{bot_id}:{chat_id}"
+
+    async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
+        now = int(time.time())
+        entries = [f"{i}:{now}" for i in message_ids if i is not None]
+        if not entries:
+            return
+        key = self._key(bot_id, chat_id)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.rpush(key, *entries)
+            pipe.ltrim(key, -KEEP_COUNT, -1)
+            pipe.expire(key, KEEP_SECONDS)
+            await pipe.execute()
+
+    async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
+        key = self._key(bot_id, chat_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.lrange(key, 0, -1)
+            pipe.delete(key)
+            raw, _ = await pipe.execute()
+        entries = [entry.decode() if isinstance(entry, bytes) else str(entry) for entry in raw]
+        return _deletable(tuple(int(part) for part in e.split(":")) for e in entries)
+
+
+class MemoryMessageLog:
+    def __init__(self) -> None:
+        self._chats: dict[tuple[int, int], list[tuple[int, int]]] = {}
+
+    async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
+        now = int(time.time())
+        kept = self._chats.setdefault((bot_id, chat_id), [])
+        kept += [(i, now) for i in message_ids if i is not None]
+        del kept[:-KEEP_COUNT]
+
+    async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
+        return _deletable(self._chats.pop((bot_id, chat_id), []))
+
+
+def _deletable(entries: Iterable[tuple[int, ...]]) -> list[int]:
+    oldest = int(time.time()) - KEEP_SECONDS
+    return [entry[0] for entry in entries if entry[1] > oldest]
+
+
+_MEMORY_LOGS: WeakKeyDictionary[BaseStorage, MemoryMessageLog] = WeakKeyDictionary()
+
+
+def log_for(storage: BaseStorage) -> MessageLog:
+    """The message log that lives next to an FSM storage: in its Redis, or in memory."""
+    if isinstance(storage, RedisStorage):
+        return RedisMessageLog(storage.redis)
+    log = _MEMORY_LOGS.get(storage)
+    if log is None:
+        log = _MEMORY_LOGS[storage] = MemoryMessageLog()
+    return log

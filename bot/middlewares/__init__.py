@@ -1,0 +1,1 @@
+"""Outer middlewares: they decide whether an update is handled at all, and never answer."""

@@ -1,0 +1,138 @@
+"""Admit each update once, and at most `limit` per person per window.
+
+Deduplication: the same update_id is processed once, even when Telegram redelivers it
+or two workers receive it (Redis SET NX is atomic, so exactly one of them wins).
+
+Throttling: a flood gets one polite note instead of many answers. The limit is far above
+human typing speed (12 in 10 seconds), so a person describing an emergency in many short
+messages is never throttled; it stops scripts, stuck clients and hammered buttons.
+
+Both checks share one Redis round trip: they run on every update, and round trips are
+what bounds the bot's throughput.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, Final, Protocol
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, User
+from redis.asyncio import Redis
+
+from bot.identity import language_hint, user_key
+from hotline.i18n import translate
+from hotline.metrics import Metrics
+from hotline.policy import DialoguePolicy
+from hotline.ui_strings import TOO_MANY_MESSAGES
+
+CLAIM_TTL_SECONDS: Final = 24 * 3600  # Telegram stops redelivering an update after a day
+
+
+class UpdateGate(Protocol):
+    async def admit(
+        self, bot_id: int, update_id: int, person: str | None, window_seconds: int
+    ) -> tuple[bool, int]:
+        """Return (first time this update is seen, the person's events in this window)."""
+        ...
+
+
+class RedisUpdateGate:
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    async def admit(
+        self, bot_id: int, update_id: int, person: str | None, window_seconds: int
+    ) -> tuple[bool, int]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.set(f"hotline:tg-update:{bot_id}:{update_id}", b"1", nx=True, ex=CLAIM_TTL_SECONDS)
+            if person is not None:
+                pipe.incr(f"hotline:throttle:{person}")
+                pipe.expire(f"hotline:throttle:{person}", window_seconds, nx=True)
+            results = await pipe.execute()
+        return bool(results[0]), int(results[1]) if person is not None else 0
+
+
+class MemoryUpdateGate:
+    """One process only: recent update ids (bounded) and per-person windows."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self._seen: OrderedDict[tuple[int, int], float] = OrderedDict()
+        self._windows: dict[str, tuple[float, int]] = {}
+        self._capacity = capacity
+
+    async def admit(
+        self, bot_id: int, update_id: int, person: str | None, window_seconds: int
+    ) -> tuple[bool, int]:
+        now = time.monotonic()
+        while self._seen and (
+            len(self._seen) >= self._capacity
+            or next(iter(self._seen.values())) < now - CLAIM_TTL_SECONDS
+        ):
+            self._seen.popitem(last=False)
+        first = (bot_id, update_id) not in self._seen
+        self._seen.setdefault((bot_id, update_id), now)
+        if person is None:
+            return first, 0
+        if len(self._windows) > self._capacity:  # drop finished windows: bounded memory
+            self._windows = {k: v for k, v in self._windows.items() if v[0] > now}
+        ends, count = self._windows.get(person, (now + window_seconds, 0))
+        if ends <= now:
+            ends, count = now + window_seconds, 0
+        self._windows[person] = (ends, count + 1)
+        return first, count + 1
+
+
+class AdmitUpdates(BaseMiddleware):
+    """Outer middleware on updates: drop duplicates, throttle floods from one person."""
+
+    def __init__(
+        self, gate: UpdateGate, metrics: Metrics, limit: int = 12, window_seconds: int = 10
+    ) -> None:
+        self.gate = gate
+        self.metrics = metrics
+        self.limit = limit
+        self.window = window_seconds
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        bot: Bot = data["bot"]
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        # Operators in their chat and membership changes are never throttled.
+        throttled_kind = event.message or event.edited_message or event.callback_query
+        private = chat is not None and chat.type == ChatType.PRIVATE
+        person = user_key(user) if user and private and throttled_kind else None
+        self.metrics.inc("telegram_updates_total")
+        first, count = await self.gate.admit(bot.id, event.update_id, person, self.window)
+        if not first:
+            self.metrics.inc("telegram_duplicate_updates_total")
+            return None
+        if person is None or count <= self.limit:
+            return await handler(event, data)
+        self.metrics.inc("telegram_throttled_total")
+        await self._note(event, user, data["policy"], first_over=count == self.limit + 1)
+        return None
+
+    async def _note(
+        self, update: Update, user: User | None, policy: DialoguePolicy, *, first_over: bool
+    ) -> None:
+        note: str | None = None
+        if first_over and user is not None:  # one note per window, not one per message
+            language = await policy.language_of(user_key(user), language_hint(user))
+            note = translate(language, TOO_MANY_MESSAGES)
+        query: CallbackQuery | None = update.callback_query
+        message: Message | None = update.message or update.edited_message
+        if query is not None:
+            await query.answer(note)  # always answered, or the button keeps spinning
+        elif message is not None and note is not None:
+            await message.answer(html.escape(note))

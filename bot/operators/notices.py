@@ -1,0 +1,52 @@
+"""Short texts about a case: gettext msgids for the person, Russian lines for operators."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from hotline.i18n import N_
+
+# To the person, in their language.
+CLAIMED: Final = N_("An operator of Hotline 189 has taken up your case and will write to you here.")
+CLOSED: Final = N_(
+    "The operator has closed your case. If you need help again, write here or call Hotline 189."
+)
+AFTER_HOURS: Final = N_(
+    "Operators of Hotline 189 are not at work right now. They will answer you here from "
+    "%(when)s (Bishkek time). If you are in danger, call 112 or 102 now."
+)
+PERSON_MSGIDS: Final = frozenset({CLAIMED, CLOSED, AFTER_HOURS})
+
+# To the operators, in the case's topic. Never personal data: no names, no numbers.
+RAISED: Final = "⚠️ Уровень риска повышен: {level}. Признаки: {indicators}."
+UPDATED: Final = "ℹ️ В деле новые сведения: карточка выше обновлена."
+RECORDING: Final = '🎙 Голосовое сообщение: <a href="{url}">прослушать</a>'
+CLAIMED_BY: Final = "👤 Дело взял(а): {name}."
+NOTE_SAVED: Final = "📝 Заметка сохранена (человеку не отправлена)."
+CLOSED_BY: Final = "✅ Дело закрыто: {name}. Человеку сообщено."
+FORGOTTEN: Final = (
+    "🗑 Человек удалил свои данные командой /forget. Дело закрыто, переписка и личные данные "
+    "в базе стёрты. Пожалуйста, не храните их и в других местах."
+)
+BLOCKED: Final = "⛔ Сообщение не доставлено: человек заблокировал бота или удалил аккаунт."
+NOT_DELIVERED: Final = "⛔ Это сообщение не удалось доставить человеку (Telegram отказал)."
+NOT_SHOWN: Final = (
+    "⛔ Одно сообщение по делу не удалось показать здесь (Telegram отказал); "
+    "оно сохранено в расшифровке дела."
+)
+UNVERIFIED: Final = (
+    "⚠️ Не удалось проверить, что вы в чате операторов (Telegram не ответил). "
+    "Ничего не отправлено: повторите, пожалуйста."
+)
+CALLBACK_DONE: Final = "📞 Отмечено: перезвонили ({name})."
+AFTER_HOURS_SENT: Final = "🌙 Сейчас нерабочее время: человеку сказано, что ответ будет с {when}."
+CASE_CLOSED_ALREADY: Final = "Это дело уже закрыто; сообщение человеку не отправлено."
+PHONE_CASE: Final = "Это звонок: человеку нельзя написать здесь, только перезвонить."
+NO_CASE: Final = "В этой теме нет дела."
+UNKNOWN_COMMAND: Final = (
+    "Неизвестная команда; человеку она не отправлена. Команды: /claim, /note, /close."
+)
+NOTE_USAGE: Final = "Напишите текст заметки после команды: /note текст."
+NOT_OPERATOR: Final = "Только операторы Hotline 189 могут работать с делами."
+BATCH_HEADER: Final = "💬 Несколько сообщений подряд (Telegram ограничивает частоту):"
+PERSON_PREFIX: Final = "💬 "

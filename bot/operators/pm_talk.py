@@ -1,0 +1,103 @@
+"""The person's private chat while their case is open: pictures, files and voice notes go
+to the case's topic (copied by the outbox), instead of "I cannot look at pictures".
+
+Text needs nothing here: the core's policy relays it (`Escalator.relay_from_person`) and
+stays quiet. A caption is text the person wrote, so it goes to the core too, which may
+raise the case's level; the copy then drops the caption so it is not shown twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.identity import language_hint, user_key
+from bot.operators.access import case_store_of, content_kind
+from bot.outbox_worker import OutboxWorker
+from bot.talk import deliver
+from hotline.content import ContentStore
+from hotline.metrics import Metrics
+from hotline.policy import DialoguePolicy
+from hotline.turns import Turn
+
+log = logging.getLogger(__name__)
+
+MEDIA = (
+    F.photo
+    | F.document
+    | F.voice
+    | F.audio
+    | F.video
+    | F.video_note
+    | F.sticker
+    | F.animation
+    | F.location
+    | F.venue
+    | F.contact
+)
+
+
+def build_router() -> Router:
+    """A new router each time, so that tests can build several dispatchers."""
+    router = Router(name="person_media")
+    router.message.filter(F.chat.type == ChatType.PRIVATE, MEDIA, with_open_case)
+    router.message.register(media_to_topic)
+    return router
+
+
+async def with_open_case(message: Message, services: Any = None) -> bool | dict[str, Any]:
+    """Filter: the sender has an open Telegram case; hands it on as `open_case`."""
+    store = case_store_of(services)
+    if store is None or message.from_user is None:
+        return False
+    case = await store.open_case_for(user_key(message.from_user))
+    if case is None or case.channel != "telegram":
+        return False
+    return {"open_case": case}
+
+
+async def media_to_topic(
+    message: Message,
+    open_case: Any,
+    services: Any,
+    bot: Bot,
+    state: FSMContext,
+    policy: DialoguePolicy,
+    content: ContentStore,
+    metrics: Metrics,
+    case_outbox: OutboxWorker | None = None,
+) -> None:
+    store = case_store_of(services)
+    assert store is not None and message.from_user is not None
+    caption = (message.caption or "").strip()
+    payload = {
+        "chat_id": message.chat.id,
+        "message_id": message.message_id,
+        "drop_caption": bool(caption),
+    }
+    await store.enqueue(open_case.id, "person_media", payload)
+    kind = content_kind(message)
+    await store.record_message(open_case.id, "person", f"[{kind}]")
+    metrics.inc("case_media_relayed_total", kind=kind)
+    if caption:
+        key = user_key(message.from_user)
+        turn = Turn(key, "telegram", text=caption, language_hint=language_hint(message.from_user))
+        reply = await policy.handle(turn)
+        await deliver(
+            reply,
+            bot=bot,
+            chat_id=message.chat.id,
+            user_key=key,
+            state=state,
+            policy=policy,
+            content=content,
+            metrics=metrics,
+            incoming_id=message.message_id,
+        )
+    if case_outbox is not None:
+        case_outbox.wake()

@@ -1,0 +1,85 @@
+"""Hand turns to the core and deliver its replies: what every private-chat handler needs.
+
+One `Talk` per Dispatcher, passed to handlers as workflow data (`talk`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import User
+
+from bot.identity import language_hint, user_key
+from bot.message_log import MessageLog, log_for
+from bot.replies import Outgoing, Unreachable, render_reply, send_all
+from hotline.content import ContentStore
+from hotline.metrics import Metrics
+from hotline.policy import DialoguePolicy
+from hotline.turns import Reply, Turn
+from nlu.catalogue import Language
+
+
+@dataclass
+class Talk:
+    policy: DialoguePolicy
+    content: ContentStore
+    metrics: Metrics
+    log: MessageLog
+
+    def turn(
+        self,
+        user: User,
+        *,
+        text: str | None = None,
+        option: str | None = None,
+        hint: Language | None = None,
+    ) -> Turn:
+        return Turn(
+            user_key(user),
+            "telegram",
+            text=text,
+            option=option,
+            language_hint=hint or language_hint(user),
+        )
+
+    async def language_of(self, user: User) -> Language:
+        return await self.policy.language_of(user_key(user), language_hint(user))
+
+    async def deliver(
+        self,
+        bot: Bot,
+        chat_id: int,
+        user: User | str,
+        reply: Reply | list[Outgoing],
+        incoming_id: int | None = None,
+    ) -> list[int]:
+        """Send the reply; log message ids for /forget; note when the person blocked us."""
+        key = user if isinstance(user, str) else user_key(user)
+        messages = render_reply(reply, self.content) if isinstance(reply, Reply) else reply
+        try:
+            sent = await send_all(bot, chat_id, messages)
+        except Unreachable:
+            self.metrics.inc("telegram_blocked_total")
+            await self.policy.mark_unreachable(key)
+            sent = []
+        await self.log.remember(bot.id, chat_id, [incoming_id, *sent])
+        return sent
+
+
+async def deliver(
+    reply: Reply | list[Outgoing],
+    *,
+    bot: Bot,
+    chat_id: int,
+    user_key: str,
+    state: FSMContext,
+    policy: DialoguePolicy,
+    content: ContentStore,
+    metrics: Metrics,
+    incoming_id: int | None = None,
+) -> list[int]:
+    """`Talk.deliver` for handlers that receive the parts rather than `talk` (bot.operators)."""
+    talk = Talk(policy, content, metrics, log_for(state.storage))
+    return await talk.deliver(bot, chat_id, user_key, reply, incoming_id)

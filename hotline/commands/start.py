@@ -1,0 +1,43 @@
+"""`hotline start` (what `make run` calls): whatever is configured, in one process.
+
+No Telegram or Twilio credentials: the terminal chat on the same core, after saying
+which variables turn on the bot and the phone line. Otherwise: the HTTP server, plus
+long polling for the bot when no webhook URL is configured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from hotline.commands import chat
+from hotline.settings import get_settings
+
+NOTHING_CONFIGURED = """\
+No channel is configured, so this is the terminal chat on the same core.
+  HOTLINE_BOT_TOKEN          turns on the Telegram bot (long polling, or a webhook with
+                             HOTLINE_TELEGRAM_WEBHOOK_URL and HOTLINE_TELEGRAM_WEBHOOK_SECRET)
+  HOTLINE_TWILIO_AUTH_TOKEN  turns on the phone line under /ivr/ of the HTTP server
+Type a question in Kyrgyz or Russian; a number picks an option; /quit ends.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("start", help="run what is configured (make run)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if settings.bot_token is None and settings.twilio_auth_token is None:
+        print(NOTHING_CONFIGURED, file=sys.stderr)
+        return chat.run(argparse.Namespace(lang=None))
+    from hotline.commands.serve import serve
+    from hotline.services import build_services
+
+    polling = settings.bot_token is not None and not settings.telegram_webhook_url
+    asyncio.run(serve(build_services(settings), args.host, args.port, polling=polling))
+    return 0

@@ -1,0 +1,381 @@
+"""The dialogue policy: one turn in, the reply actions out, the same for every channel.
+
+Safety comes before helpfulness: risk is assessed on every message whatever its intent,
+accumulated over the conversation, and escalated before anything else is answered. A
+failing escalator never silences the person: they are told to call 189 and the
+escalation is retried on their next message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Final, Protocol
+
+from hotline import options as opt
+from hotline import ui_strings as ui
+from hotline.escalation import CaseRef, EscalationRequest, Escalator
+from hotline.i18n import N_
+from hotline.keyed_lock import KeyedLock
+from hotline.metrics import Metrics
+from hotline.state import ConversationState, ConversationStore, TurnRecord
+from hotline.turns import (
+    Action,
+    AskLanguage,
+    Escalate,
+    OfferOptions,
+    Option,
+    PauseForOperator,
+    Reply,
+    SayText,
+    ShowAnswer,
+    ShowEmergencyNumbers,
+    Turn,
+)
+from nlu.catalogue import LANGUAGES, Language, risk_rank
+from nlu.risk import accumulate_risk
+from nlu.types import ParseResult, RiskAssessment
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE: Final[Language] = "ky"
+
+# What a person is told, in their language; kept here so extraction finds them.
+GREETING = N_(
+    "Hello! I answer questions about work and life abroad. Choose a topic or write yours."
+)
+CHOOSE_TOPIC = N_("Choose a topic.")
+OUT_OF_SCOPE = N_("I can only help with work, documents and safety abroad. Choose a topic.")
+GOODBYE = N_("Take care! Write any time, day or night.")
+GLAD = N_("I am glad it helped.")
+SORRY = N_("I am sorry. An operator of Hotline 189 can help you in person.")
+CONCERN = N_("This can become serious. If you want, an operator of Hotline 189 will help you.")
+HIGH_NEXT = N_(
+    "What you describe is a warning sign of forced labour. I have passed your conversation "
+    "to Hotline 189 (case %(case)s). An operator will write to you here; keep this chat open. "
+    "You can delete this chat with /forget at any time."
+)
+OPERATOR_NEXT = N_(
+    "I have asked an operator of Hotline 189 to write to you here (case %(case)s). "
+    "Please wait; keep this chat open."
+)
+EMERGENCY_NEXT = N_(
+    "Call the emergency number now if you can. I have also alerted Hotline 189 with top "
+    "priority (case %(case)s); an operator will write to you here."
+)
+ESCALATION_FAILED = N_(
+    "I could not reach an operator just now. Please call Hotline 189. I will try again when "
+    "you write."
+)
+LANGUAGE_SET = N_("I will answer in this language.")
+WITH_OPERATOR = N_("An operator has your message and will answer here.")
+
+
+class Understander(Protocol):
+    async def parse(self, text: str, language_hint: Language | None = None) -> ParseResult:
+        """Understand one message (`nlu.pipeline.Understanding`)."""
+        ...
+
+
+class HasRelated(Protocol):
+    @property
+    def related(self) -> Sequence[str]: ...
+
+
+class AnswerSource(Protocol):
+    def answer(self, language: Language, intent: str) -> HasRelated:
+        """Return the content answer (`hotline.content.ContentStore`)."""
+        ...
+
+
+class DialoguePolicy:
+    def __init__(
+        self,
+        understanding: Understander,
+        content: AnswerSource,
+        store: ConversationStore,
+        escalator: Escalator,
+        metrics: Metrics | None = None,
+        confident: float = 0.5,
+    ) -> None:
+        self.understanding = understanding
+        self.content = content
+        self.store = store
+        self.escalator = escalator
+        self.metrics = metrics or Metrics()
+        self.confident = confident
+        # Two messages of one person handled at once would overwrite each other's state.
+        self._locks = KeyedLock()
+
+    async def handle(self, turn: Turn) -> Reply:
+        """Answer one turn: text the person wrote or said, or an option they picked."""
+        async with self._locks.hold(turn.user_key):
+            state = await self.store.get(turn.user_key) or ConversationState()
+            self.metrics.inc("turns_total", channel=turn.channel)
+            case = await self._open_case(turn.user_key)
+            if case is None and state.case_number is not None:
+                state = replace(state, case_number=None)  # an operator closed it
+            if turn.text is not None and turn.text.strip():
+                state, reply = await self._text(turn, turn.text.strip(), state, case)
+            else:
+                state, reply = await self._option(turn, turn.option or opt.MENU, state, case)
+            offered = tuple(
+                o.id for a in reply.actions if isinstance(a, OfferOptions) for o in a.options
+            )
+            await self.store.save(turn.user_key, replace(state, offered=offered))
+            return reply
+
+    async def start(self, turn: Turn) -> Reply:
+        """Begin a conversation: ask for the language, suggesting the one we know or guess."""
+        async with self._locks.hold(turn.user_key):
+            state = await self.store.get(turn.user_key) or ConversationState()
+            language = turn.language_hint or state.language or DEFAULT_LANGUAGE
+            await self.store.save(turn.user_key, replace(state, offered=("lang:ky", "lang:ru")))
+            return Reply(language, (AskLanguage(),))
+
+    async def language_of(self, user_key: str, hint: Language | None = None) -> Language:
+        """The language to talk to this person in, for replies outside a turn."""
+        state = await self.store.get(user_key)
+        return (state.language if state else None) or hint or DEFAULT_LANGUAGE
+
+    async def forget(self, user_key: str) -> None:
+        """Erase the conversation and everything the escalator keeps about the person."""
+        async with self._locks.hold(user_key):
+            await self.store.delete(user_key)
+            await self.escalator.forget(user_key)
+        self.metrics.inc("forget_total")
+
+    async def mark_unreachable(self, user_key: str, unreachable: bool = True) -> None:
+        """Remember that the channel refuses delivery to this person (or does again)."""
+        async with self._locks.hold(user_key):
+            state = await self.store.get(user_key)
+            if state is not None and state.unreachable != unreachable:
+                await self.store.save(user_key, replace(state, unreachable=unreachable))
+
+    # -- text -------------------------------------------------------------------------
+
+    async def _text(
+        self, turn: Turn, text: str, state: ConversationState, case: CaseRef | None
+    ) -> tuple[ConversationState, Reply]:
+        hint = state.language or turn.language_hint
+        parsed = await self.understanding.parse(text, language_hint=hint)
+        state, language, switched_from = self._choose_language(state, parsed, hint)
+        level = parsed.risk.level  # the NLU already raises it for a confident emergency
+        self.metrics.inc("risk_turns_total", level=level)
+        risk = accumulate_risk([state.risk, parsed.risk])
+        state = replace(state.with_turn(TurnRecord(text, parsed.intent, level)), risk=risk)
+        if state.unreachable:
+            state = replace(state, unreachable=False)  # they wrote, so they can be reached
+
+        actions: list[Action] = []
+        must_escalate = risk_rank(risk.level) >= risk_rank("high") and (
+            risk_rank(risk.level) > risk_rank(state.escalated_level)
+            or (case is None and risk_rank(level) >= risk_rank("high"))
+        )
+        if must_escalate:
+            reason = "emergency" if risk.level == "emergency" else "risk"
+            state, escalation = await self._escalate(
+                turn, state, language, risk, reason, parsed.intent
+            )
+            actions += escalation
+        if case is not None or must_escalate:
+            if case is not None:
+                await self.escalator.relay_from_person(turn.user_key, text)
+                actions.append(PauseForOperator(case.number))
+            elif (
+                self._confident(parsed)
+                and parsed.intent in opt.TOPICS
+                and parsed.intent
+                not in (
+                    "emergency",
+                    "report_exploitation",
+                )
+            ):
+                # Their question still deserves an answer while an operator is on the way.
+                actions.append(ShowAnswer(parsed.intent))
+                self.metrics.inc("answers_total", intent=parsed.intent)
+        else:
+            state, answer = await self._answer_text(turn, state, language, parsed)
+            actions += answer
+            if risk_rank(risk.level) >= risk_rank("concern"):
+                actions += [SayText(CONCERN), OfferOptions((opt.operator(),))]
+        if state.language is not None and state.language != language:
+            # The person asked for the other language: this reply is already in it.
+            language, switched_from = state.language, None
+            return state, Reply(language, tuple(actions), switched_language=True)
+        if switched_from is not None:
+            actions.append(OfferOptions((opt.language(switched_from),)))
+        return state, Reply(language, tuple(actions), switched_language=switched_from is not None)
+
+    def _choose_language(
+        self, state: ConversationState, parsed: ParseResult, hint: Language | None
+    ) -> tuple[ConversationState, Language, Language | None]:
+        """Follow the language of a clear message; short or ambiguous ones never switch it."""
+        current = state.language
+        if current is None:
+            language = parsed.language if parsed.language_clear or hint is None else hint
+            return replace(state, language=language), language, None
+        if parsed.language_clear and parsed.language != current:
+            self.metrics.inc("language_switches_total")
+            return replace(state, language=parsed.language), parsed.language, current
+        return state, current, None
+
+    def _confident(self, parsed: ParseResult) -> bool:
+        return parsed.confidence >= self.confident
+
+    async def _answer_text(
+        self, turn: Turn, state: ConversationState, language: Language, parsed: ParseResult
+    ) -> tuple[ConversationState, list[Action]]:
+        if not self._confident(parsed):
+            return state, self._unsure(parsed)
+        intent = parsed.intent
+        if intent == "ask_operator":
+            return await self._escalate(turn, state, language, state.risk, "ask_operator", intent)
+        if intent == "change_language":
+            target = _named_language(parsed.text) or _other(language)
+            menu = OfferOptions(opt.top_menu(), CHOOSE_TOPIC)
+            return replace(state, language=target), [SayText(LANGUAGE_SET), menu]
+        return state, self._conversational(intent) or self._answer(state, language, intent)
+
+    def _unsure(self, parsed: ParseResult) -> list[Action]:
+        self.metrics.inc("unsure_total")
+        likely = [s.intent for s in parsed.ranking if s.intent in opt.TOPICS][:3]
+        if not likely:
+            return [SayText(ui.NOT_UNDERSTOOD), OfferOptions(opt.top_menu())]
+        return [
+            SayText(ui.NOT_UNDERSTOOD),
+            OfferOptions((*(opt.topic(i) for i in likely), opt.operator())),
+        ]
+
+    def _conversational(self, intent: str) -> list[Action]:
+        if intent == "greet":
+            return [SayText(GREETING), OfferOptions(opt.top_menu())]
+        if intent == "thanks_goodbye":
+            return [SayText(GOODBYE), OfferOptions(opt.top_menu())]
+        if intent == "out_of_scope":
+            return [SayText(OUT_OF_SCOPE), OfferOptions(opt.top_menu())]
+        return []
+
+    def _answer(self, state: ConversationState, language: Language, intent: str) -> list[Action]:
+        self.metrics.inc("answers_total", intent=intent)
+        actions: list[Action] = []
+        if intent == "emergency":
+            actions.append(ShowEmergencyNumbers())
+        actions.append(ShowAnswer(intent))
+        related = tuple(opt.topic(i) for i in self._related(language, intent))
+        # Someone reading about exploitation or danger may be living it: keep a human one tap away.
+        urgent = intent in ("report_exploitation", "emergency")
+        extra: tuple[Option, ...] = (opt.operator(),) if urgent else ()
+        actions.append(OfferOptions((*related, *opt.helpful(), *extra), ui.DID_THIS_HELP))
+        return actions
+
+    def _related(self, language: Language, intent: str) -> list[str]:
+        try:
+            related = self.content.answer(language, intent).related
+        except LookupError:
+            log.warning("no content for intent=%s language=%s", intent, language)
+            return []
+        return [i for i in related if i in opt.TOPICS][:3]
+
+    # -- options ----------------------------------------------------------------------
+
+    async def _option(
+        self, turn: Turn, option_id: str, state: ConversationState, case: CaseRef | None
+    ) -> tuple[ConversationState, Reply]:
+        kind, argument = opt.split(option_id)
+        language = state.language or turn.language_hint or DEFAULT_LANGUAGE
+        if kind == "lang" and argument in LANGUAGES:
+            language = next(lang for lang in LANGUAGES if lang == argument)
+            state = replace(state, language=language)
+            return state, Reply(language, (SayText(GREETING), OfferOptions(opt.top_menu())))
+        state = replace(state, language=language)
+        if case is not None:
+            return state, Reply(language, (SayText(WITH_OPERATOR), PauseForOperator(case.number)))
+        actions: list[Action]
+        if kind == "intent" and argument in opt.TOPICS:
+            actions = self._answer(state, language, argument)
+            state = replace(state, last_intent=argument)
+        elif kind == "menu" and argument in opt.GROUPS:
+            actions = [OfferOptions(opt.group_menu(argument), CHOOSE_TOPIC)]
+        elif option_id == opt.OPERATOR:
+            state, actions = await self._escalate(
+                turn, state, language, state.risk, "ask_operator", None
+            )
+        elif option_id == opt.LANGUAGE:
+            actions = [AskLanguage()]
+        elif option_id in (opt.HELPFUL_YES, opt.HELPFUL_NO):
+            actions = self._feedback(option_id == opt.HELPFUL_YES, state)
+        else:
+            actions = [OfferOptions(opt.top_menu(), CHOOSE_TOPIC)]
+        return state, Reply(language, tuple(actions))
+
+    def _feedback(self, helped: bool, state: ConversationState) -> list[Action]:
+        self.metrics.inc("helpful_total", answer="yes" if helped else "no")
+        if helped:
+            return [SayText(GLAD), OfferOptions(opt.top_menu(), CHOOSE_TOPIC)]
+        return [SayText(SORRY), OfferOptions((opt.operator(), opt.back_to_menu()))]
+
+    # -- escalation -------------------------------------------------------------------
+
+    async def _open_case(self, user_key: str) -> CaseRef | None:
+        """Ask the escalator on every turn: it alone knows about cases opened elsewhere
+        (the phone line) or closed by an operator."""
+        try:
+            return await self.escalator.open_case(user_key)
+        except Exception:
+            # Without the case store we cannot know; answering is better than silence.
+            log.exception("escalator.open_case failed")
+            return None
+
+    async def _escalate(
+        self,
+        turn: Turn,
+        state: ConversationState,
+        language: Language,
+        risk: RiskAssessment,
+        reason: str,
+        intent: str | None,
+    ) -> tuple[ConversationState, list[Action]]:
+        level = risk.level
+        actions: list[Action] = [ShowEmergencyNumbers()] if level == "emergency" else []
+        request = EscalationRequest(
+            user_key=turn.user_key,
+            channel=turn.channel,
+            language=language,
+            level=level,
+            indicators=risk.indicators,
+            reason=reason,
+            intent=intent,
+            excerpt=tuple(t.text for t in state.turns),
+        )
+        try:
+            case = await self.escalator.escalate(request)
+        except Exception:
+            # Never lose the person: tell them to call, and retry on their next message.
+            log.exception("escalation failed level=%s reason=%s", level, reason)
+            self.metrics.inc("escalation_failures_total", level=level)
+            return state, [*actions, SayText(ESCALATION_FAILED)]
+        self.metrics.inc("escalations_total", level=level, reason=reason)
+        escalated = max(state.escalated_level, level, key=risk_rank)
+        state = replace(state, escalated_level=escalated, case_number=case.number)
+        next_msgid = {"emergency": EMERGENCY_NEXT, "high": HIGH_NEXT}.get(level, OPERATOR_NEXT)
+        actions += [
+            Escalate(level, risk.indicators, reason, case.number),
+            SayText(next_msgid, (("case", case.number),)),
+        ]
+        return state, actions
+
+
+def _other(language: Language) -> Language:
+    return "ru" if language == "ky" else "ky"
+
+
+def _named_language(text: str) -> Language | None:
+    """The language a "please answer in …" message names, if it names one."""
+    lowered = text.lower()
+    if any(stem in lowered for stem in ("рус", "russ", "orus")):
+        return "ru"
+    if any(stem in lowered for stem in ("кырг", "кирг", "kyrg", "kirg")):
+        return "ky"
+    return None

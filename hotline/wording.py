@@ -1,0 +1,63 @@
+"""Words every channel shows the same way: option labels and the emergency numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Final, Protocol
+
+from hotline.content import AnswerNotFound, Contact
+from hotline.i18n import N_, translate
+from hotline.turns import Option
+from nlu.catalogue import Language
+
+# Russia first: most migrants from Kyrgyzstan work there. 112 works without a SIM card.
+EMERGENCY_CONTACTS: Final = (
+    "emergency_ru",
+    "police_ru",
+    "emergency_kz",
+    "police_kz",
+    "hotline_189",
+)
+EMERGENCY_HEADER = N_("If you are in danger, call now:")
+CHOOSE = N_("Choose an option.")
+# The language question is the one bilingual message: it is shown in both languages.
+ASK_LANGUAGE = N_("Hello! I am the assistant of Hotline 189. Which language do you prefer?")
+LANGUAGE_BUTTON = N_("In this language")  # translated into each language itself
+
+
+class Titles(Protocol):
+    contacts: Mapping[str, Contact]
+
+    def answer(self, language: Language, intent: str) -> _Titled: ...
+
+
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+
+@lru_cache(maxsize=4096)
+def ui_text(language: Language, msgid: str) -> str:
+    """`translate` without parameters, memoised: catalogues do not change while running."""
+    return translate(language, msgid)
+
+
+def option_label(option: Option, language: Language, content: Titles) -> str:
+    """A content title for "title:<intent>", else the translated msgid."""
+    if option.label_key.startswith("title:"):
+        intent = option.label_key.removeprefix("title:")
+        try:
+            return content.answer(language, intent).title
+        except AnswerNotFound:
+            return intent.replace("_", " ")  # still a working button if an answer is missing
+    return ui_text(language, option.label_key)
+
+
+def emergency_numbers(language: Language, content: Titles) -> list[tuple[str, str]]:
+    """(number, what it is) for each emergency contact, in the order to show them."""
+    return [
+        (contact.number, contact.names[language])
+        for key in EMERGENCY_CONTACTS
+        if (contact := content.contacts.get(key)) is not None
+    ]

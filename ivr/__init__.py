@@ -1,0 +1,1 @@
+"""Twilio voice adapter: the phone menu of the hotline, on the same core as the Telegram bot."""

@@ -1,0 +1,190 @@
+"""The TwiML of each step: language menu, keypad menus, answers, and policy replies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline.policy import ESCALATION_FAILED  # on the phone, a human must take over
+from hotline.turns import (
+    AskLanguage,
+    Escalate,
+    PauseForOperator,
+    Reply,
+    SayText,
+    ShowAnswer,
+    ShowEmergencyNumbers,
+    Turn,
+)
+from ivr.audio import answer_key
+from ivr.caller import Caller
+from ivr.context import IvrContext
+from ivr.failures import log_failure
+from ivr.handover import connect_to_human
+from ivr.menus import MENUS, MenuName
+from ivr.twiml import gather
+from nlu.catalogue import Language, RiskLevel, risk_rank
+
+log = logging.getLogger(__name__)
+
+
+def _other(language: Language) -> Language:
+    return "ru" if language == "ky" else "ky"
+
+
+def language_menu(ctx: IvrContext, default: Language, prefix: str | None = None) -> str:
+    """Welcome in both languages, the default one first; silence chooses the default."""
+    return ctx.twiml_cache.get(
+        ("language", default, prefix or ""), lambda: _language_menu(ctx, default, prefix)
+    )
+
+
+def _language_menu(ctx: IvrContext, default: Language, prefix: str | None) -> VoiceResponse:
+    response = VoiceResponse()
+    action = ctx.links.route("language", d=default)
+    menu = gather(response, action, timeout=5)
+    if prefix:
+        ctx.speaker.prompt(menu, default, prefix)
+    for language in (default, _other(default)):
+        ctx.speaker.prompt(menu, language, "welcome")
+    response.redirect(action, method="POST")
+    return response
+
+
+def menu_step(
+    ctx: IvrContext,
+    language: Language,
+    menu: MenuName,
+    prefixes: Sequence[str] = (),
+    silences: int = 0,
+) -> str:
+    """One of the keypad menus, after any `prefixes` prompts ("no input", "invalid key")."""
+    return ctx.twiml_cache.get(
+        ("menu", language, menu, *prefixes, str(silences)),
+        lambda: _menu_step(ctx, language, menu, prefixes, silences),
+    )
+
+
+def _menu_step(
+    ctx: IvrContext, language: Language, menu: MenuName, prefixes: Sequence[str], silences: int
+) -> VoiceResponse:
+    response = VoiceResponse()
+    action = ctx.links.route("menu", l=language, m=menu, s=str(silences) if silences else "")
+    keys = gather(
+        response,
+        action,
+        speech_language=ctx.speech_language(language),
+        hints=ctx.prompts.speech_hints.get(language, ""),
+    )
+    for prefix in prefixes:
+        ctx.speaker.prompt(keys, language, prefix)
+    ctx.speaker.prompt(keys, language, MENUS[menu].prompt)
+    response.redirect(action, method="POST")
+    return response
+
+
+def answer_step(
+    ctx: IvrContext,
+    language: Language,
+    intent: str,
+    back: MenuName,
+    *,
+    read_answer: bool = True,
+    prefixes: Sequence[str] = (),
+) -> str:
+    """Read the answer's summary, then offer repeat (9), back (*) and the operator (0)."""
+    return ctx.twiml_cache.get(
+        ("answer", language, intent, back, str(read_answer), *prefixes),
+        lambda: _answer_step(ctx, language, intent, back, read_answer, prefixes),
+    )
+
+
+def _answer_step(
+    ctx: IvrContext,
+    language: Language,
+    intent: str,
+    back: MenuName,
+    read_answer: bool,
+    prefixes: Sequence[str],
+) -> VoiceResponse:
+    response = VoiceResponse()
+    action = ctx.links.route("answer", l=language, i=intent, b=back)
+    keys = gather(
+        response,
+        action,
+        speech_language=ctx.speech_language(language),
+        hints=ctx.prompts.speech_hints.get(language, ""),
+    )
+    for prefix in prefixes:
+        ctx.speaker.prompt(keys, language, prefix)
+    if read_answer:
+        try:
+            summary = ctx.services.content.answer(language, intent).summary
+        except LookupError:
+            ctx.speaker.prompt(keys, language, "answer_missing")
+        else:
+            ctx.speaker.text(keys, language, answer_key(intent), summary)
+    ctx.speaker.prompt(keys, language, "after_answer")
+    response.redirect(action, method="POST")
+    return response
+
+
+async def help_now(ctx: IvrContext, caller: Caller, language: Language) -> VoiceResponse:
+    """The emergency numbers, then a human, reported as an emergency."""
+    response = VoiceResponse()
+    ctx.speaker.prompt(response, language, "emergency")
+    ctx.count("ivr_help_now_total", language=language)
+    return await connect_to_human(
+        ctx, caller, language, response, level="emergency", intent="emergency"
+    )
+
+
+async def ask_policy(ctx: IvrContext, turn: Turn) -> Reply:
+    """One turn of the shared dialogue policy; too slow counts as a failure (a human takes over)."""
+    async with asyncio.timeout(ctx.settings.ivr_turn_timeout_seconds):
+        return await ctx.services.policy.handle(turn)
+
+
+async def tell_language(ctx: IvrContext, caller: Caller, language: Language) -> None:
+    """Tell the policy the language chosen at the menu, as a chat's language button would."""
+    try:
+        await ask_policy(ctx, Turn(caller.key, "phone", option=f"lang:{language}"))
+    except Exception as exc:  # noqa: BLE001 - logged by log_failure, without its message
+        # The menus work without it: each turn carries the language as a hint as well.
+        log_failure(log, "the policy did not take the language choice", exc)
+
+
+async def render_reply(
+    ctx: IvrContext, caller: Caller, reply: Reply, back: MenuName
+) -> VoiceResponse | str:
+    """Say what the policy decided: the phone reads answers and hands risk to a human.
+
+    SayText and OfferOptions are chat wording; the phone says its own prompts instead
+    (ivr.yml), and its after-answer menu always offers the operator.
+    """
+    language = reply.language
+    answer = next((a for a in reply.actions if isinstance(a, ShowAnswer)), None)
+    escalate = next((a for a in reply.actions if isinstance(a, Escalate)), None)
+    emergency = any(isinstance(a, ShowEmergencyNumbers) for a in reply.actions)
+    paused = any(isinstance(a, PauseForOperator) for a in reply.actions)
+    failed = any(isinstance(a, SayText) and a.msgid == ESCALATION_FAILED for a in reply.actions)
+    if escalate is not None or emergency or paused or failed:
+        level: RiskLevel = "emergency" if emergency else "high" if failed else "none"
+        indicators: tuple[str, ...] = ()
+        if escalate is not None:
+            level, indicators = max(level, escalate.level, key=risk_rank), escalate.indicators
+        response = VoiceResponse()
+        if emergency:
+            ctx.speaker.prompt(response, language, "emergency")
+        intent = answer.intent if answer else None
+        return await connect_to_human(
+            ctx, caller, language, response, level=level, indicators=indicators, intent=intent
+        )
+    if any(isinstance(a, AskLanguage) for a in reply.actions):
+        return language_menu(ctx, language)
+    if answer is not None:
+        return answer_step(ctx, language, answer.intent, back)
+    return menu_step(ctx, language, back, ("not_understood",))

@@ -1,0 +1,102 @@
+"""The keypad menus: which key leads where. The only decisions the phone makes itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal, get_args
+
+MenuName = Literal["main", "work", "documents", "trafficking"]
+MENU_NAMES: Final[tuple[MenuName, ...]] = get_args(MenuName)
+
+OPERATOR_KEY: Final = "0"  # at every menu, the language menu included
+BACK_KEY: Final = "*"
+REPEAT_KEY: Final = "9"
+LANGUAGE_KEYS: Final = {"1": "ky", "2": "ru"}
+
+
+@dataclass(frozen=True, slots=True)
+class Submenu:
+    name: MenuName
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    intent: str  # asked of the dialogue policy as the option "intent:<name>"
+
+
+@dataclass(frozen=True, slots=True)
+class HelpNow:
+    """Emergency numbers, an emergency escalation and a transfer, without asking the policy."""
+
+
+Entry = Submenu | Topic | HelpNow
+
+
+@dataclass(frozen=True, slots=True)
+class Menu:
+    prompt: str  # a prompt name in content/<lang>/ivr.yml
+    parent: MenuName | None  # None: `*` goes back to the language menu
+    keys: Mapping[str, Entry]
+
+
+def _topics(*intents: str) -> dict[str, Entry]:
+    return {str(key): Topic(intent) for key, intent in enumerate(intents, start=1)}
+
+
+# Grouped as a caller thinks of their problem; the most asked topic of each group first.
+# Keys 1-8 only: 9 repeats, 0 is the operator and * goes back everywhere.
+MENUS: Final[Mapping[MenuName, Menu]] = {
+    "main": Menu(
+        "main_menu",
+        None,
+        {
+            "1": Submenu("work"),
+            "2": Submenu("documents"),
+            "3": Submenu("trafficking"),
+            "4": Topic("contacts"),
+            "5": HelpNow(),
+        },
+    ),
+    "work": Menu(
+        "menu_work",
+        "main",
+        _topics(
+            "wages_unpaid",
+            "employment_contract",
+            "work_permit",
+            "medical_care",
+            "pension",
+            "children_education",
+            "diploma_recognition",
+        ),
+    ),
+    "documents": Menu(
+        "menu_documents",
+        "main",
+        _topics(
+            "registration_russia",
+            "registration_kazakhstan",
+            "medical_exam_fingerprinting",
+            "stay_duration",
+            "lost_documents",
+            "entry_ban",
+            "consular_registration",
+        ),
+    ),
+    "trafficking": Menu(
+        "menu_trafficking",
+        "main",
+        _topics("trafficking_signs", "job_offer_check", "report_exploitation"),
+    ),
+}
+
+
+def menu_topics() -> tuple[str, ...]:
+    """Every intent a key leads to, in menu order."""
+    return tuple(
+        entry.intent
+        for menu in MENUS.values()
+        for entry in menu.keys.values()
+        if isinstance(entry, Topic)
+    )

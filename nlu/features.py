@@ -1,0 +1,33 @@
+"""Features of the embedded engine: character n-grams within words, words and word pairs.
+
+One function serves training (as the vectoriser's analyzer) and inference (the
+fast path in `nlu.embedded`), so the two can never drift apart. Input is the
+folded text, so "төлөбөй", "толобой" and "tolobei" share most n-grams.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Final
+
+CHAR_NGRAMS: Final = (2, 5)
+_WORD: Final = re.compile(r"[^\W_]+")
+
+
+def extract_features(folded: str) -> list[str]:
+    """Return the feature strings of one folded message (repeats count)."""
+    words = _WORD.findall(folded)
+    low, high = CHAR_NGRAMS
+    features: list[str] = []
+    append = features.append
+    for word in words:
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, min(high, size) + 1):
+            for i in range(size - n + 1):
+                append(padded[i : i + n])
+        append("w:" + word)
+    for first, second in itertools.pairwise(words):
+        append(f"b:{first}_{second}")
+    return features

@@ -1,0 +1,99 @@
+"""Labelling rules the classifier cannot learn from single examples, applied to its ranking.
+
+The intent is what the person mainly asks (shared/domain/INTENTS.md and the
+headers of nlu/data): a topic question whose second sentence mentions harm
+keeps its topic, risk carries the harm; unpaid wages plus another red flag is
+`report_exploitation`; immediate danger is `emergency`. The classifier sees a
+whole message and leans towards `report_exploitation` whenever harm appears,
+so these rules use the risk lexicon and per-sentence rankings to correct it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Final
+
+from nlu.risk import LexiconEntry, RiskLexicon, hits_level, lexicon_hits
+from nlu.types import IntentScore, NormalizedText
+
+Ranker = Callable[[NormalizedText], list[IntentScore]]
+
+REPORT: Final = "report_exploitation"
+# Intents a sentence can "mainly ask" about next to a mentioned harm.
+TOPIC_INTENTS: Final = frozenset(
+    {
+        "work_permit",
+        "employment_contract",
+        "stay_duration",
+        "medical_care",
+        "pension",
+        "children_education",
+        "diploma_recognition",
+        "medical_exam_fingerprinting",
+        "registration_russia",
+        "registration_kazakhstan",
+        "consular_registration",
+        "entry_ban",
+        "lost_documents",
+        "contacts",
+        "ask_operator",
+    }
+)
+TOPIC_CONFIDENCE: Final = 0.5
+# "…но главное хозяин забрал паспорт": the writer says the harm is the main point.
+_HARM_IS_MAIN: Final = re.compile(r"\b(главное|самое главное|негизгиси|башкысы|маанилуусу)\b")
+_SENTENCES: Final = re.compile(r"(?<=[.!?…\n])\s*|\s*\n\s*")
+
+
+def _promote(ranking: Sequence[IntentScore], intent: str) -> list[IntentScore]:
+    """Move `intent` to the top, giving it the top confidence (the ranking stays sorted)."""
+    top = ranking[0].confidence
+    chosen = next((s for s in ranking if s.intent == intent), IntentScore(intent, 0.0))
+    rest = [s for s in ranking if s.intent != intent]
+    return [IntentScore(intent, max(top, chosen.confidence)), *rest]
+
+
+def _topic_sentence(message: NormalizedText, lexicon: RiskLexicon, rank: Ranker) -> str | None:
+    sentences = [s.strip() for s in _SENTENCES.split(message.folded) if s and s.strip()]
+    if len(sentences) < 2 or _HARM_IS_MAIN.search(message.folded):
+        return None
+    for sentence in sentences:
+        if hits_level(lexicon_hits(sentence, lexicon)) in {"high", "emergency"}:
+            continue
+        part = NormalizedText(original=sentence, cleaned=sentence, folded=sentence)
+        best = rank(part)[0]
+        if best.intent in TOPIC_INTENTS and best.confidence >= TOPIC_CONFIDENCE:
+            return best.intent
+    return None
+
+
+def apply_intent_rules(
+    ranking: Sequence[IntentScore],
+    message: NormalizedText,
+    hits: Sequence[LexiconEntry],
+    lexicon: RiskLexicon,
+    rank: Ranker,
+) -> list[IntentScore]:
+    """Return the ranking with the labelling rules applied (usually unchanged)."""
+    if not ranking:
+        return list(ranking)
+    top = ranking[0].intent
+    level = hits_level(hits)
+    serious = level in {"high", "emergency"}
+    indicators = {e.indicator for e in hits if e.indicator and e.level in {"high", "emergency"}}
+    if top == "wages_unpaid" and indicators - {"withholding_of_wages"}:
+        return _promote(ranking, REPORT)
+    if top != REPORT:
+        return list(ranking)
+    if level == "emergency":
+        return _promote(ranking, "emergency")
+    if not serious and lexicon.generic_strong.search(message.folded):
+        # A question about risks that the lexicon's guards recognised as such.
+        alternative = next(
+            (s.intent for s in ranking if s.intent not in {REPORT, "emergency"}), None
+        )
+        return _promote(ranking, alternative) if alternative else list(ranking)
+    # Only when the lexicon itself saw the harm: risk must not depend on the classifier here.
+    topic = _topic_sentence(message, lexicon, rank) if serious else None
+    return _promote(ranking, topic) if topic else list(ranking)

@@ -1,0 +1,186 @@
+"""`Understanding`: normalise, identify the language, rank intents, assess risk.
+
+Language identification and risk assessment are always ours; only the intent
+ranking comes from the configured engine. If that engine (Rasa over HTTP)
+fails or is slow, the embedded engine answers and the result says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final, Literal
+
+from nlu.catalogue import Language
+from nlu.data import DEFAULT_DATA_DIR
+from nlu.embedded import DEFAULT_CACHE_DIR, EmbeddedEngine
+from nlu.intent_rules import apply_intent_rules
+from nlu.language import LanguageGuess, LanguageIdentifier, default_identifier
+from nlu.normalize import MAX_CHARS, normalize, sanitize
+from nlu.risk import RiskLexicon, lexicon_hits, load_lexicon, risk_from_hits
+from nlu.types import IntentEngine, IntentScore, NormalizedText, ParseResult
+
+logger = logging.getLogger(__name__)
+
+EngineName = Literal["embedded", "rasa"]
+DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
+DEFAULT_TIMEOUT: Final = 0.5
+OUT_OF_SCOPE: Final = "out_of_scope"
+RANKING_SIZE: Final = 5  # enough for a "did you mean" menu; the rest is noise
+
+
+class Understanding:
+    """The one understanding entry point of the core, the bot, the phone line and the CLI."""
+
+    def __init__(
+        self,
+        engine: IntentEngine,
+        embedded: EmbeddedEngine,
+        identifier: LanguageIdentifier,
+        lexicon: RiskLexicon,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.engine = engine
+        self.embedded = embedded
+        self.identifier = identifier
+        self.lexicon = lexicon
+        self.timeout = timeout
+        self.counters: dict[str, int] = {
+            "parse_total": 0,
+            "engine_fallback_total": 0,
+            "out_of_scope_total": 0,
+            "risk_high_total": 0,
+            "risk_emergency_total": 0,
+        }
+
+    async def aclose(self) -> None:
+        """Release the engine's connections (the Rasa engine keeps an HTTP session)."""
+        close = getattr(self.engine, "close", None)
+        if close is not None:
+            await close()
+
+    def _language(self, message: NormalizedText, hint: Language | None) -> LanguageGuess:
+        guess = self.identifier.identify(message)
+        if guess.clear or hint is None:
+            return guess
+        # Short or ambiguous ("ok", "189"): keep the conversation's language.
+        return LanguageGuess(language=hint, clear=False, scores=guess.scores)
+
+    def _result(
+        self,
+        text: str,
+        message: NormalizedText,
+        guess: LanguageGuess,
+        ranking: Sequence[IntentScore],
+        engine: str,
+        fallback: bool,
+    ) -> ParseResult:
+        threshold = getattr(self.engine if not fallback else self.embedded, "threshold", 0.0)
+        hits = lexicon_hits(message.folded, self.lexicon)
+        ranking = apply_intent_rules(ranking, message, hits, self.lexicon, self.embedded.rank_sync)
+        top = ranking[0] if ranking else IntentScore(OUT_OF_SCOPE, 0.0)
+        intent, confidence = top.intent, top.confidence
+        if not message.tokens or confidence < threshold:
+            intent = OUT_OF_SCOPE
+            self.counters["out_of_scope_total"] += 1
+        risk = risk_from_hits(hits, ranking)
+        self.counters["parse_total"] += 1
+        if risk.level == "high":
+            self.counters["risk_high_total"] += 1
+        elif risk.level == "emergency":
+            self.counters["risk_emergency_total"] += 1
+        return ParseResult(
+            text=text,
+            language=guess.language,
+            intent=intent,
+            confidence=confidence,
+            risk=risk,
+            ranking=tuple(ranking[:RANKING_SIZE]),
+            language_clear=guess.clear,
+            engine=engine,
+            fallback=fallback,
+        )
+
+    @staticmethod
+    def _prepare(text: str) -> tuple[str, NormalizedText]:
+        message = normalize(text)
+        # Echo the sanitised text: lone surrogates and control characters cannot be
+        # written as JSON lines; matching itself only looks at the first MAX_CHARS.
+        shown = message.original if len(text) <= MAX_CHARS else sanitize(text)
+        return shown, message
+
+    def parse_sync(self, text: str, language_hint: Language | None = None) -> ParseResult:
+        """Understand one message with the embedded engine (benchmarks, CLI, tests)."""
+        shown, message = self._prepare(text)
+        guess = self._language(message, language_hint)
+        ranking = self.embedded.rank_sync(message, guess.language)
+        return self._result(shown, message, guess, ranking, self.embedded.name, False)
+
+    async def parse(self, text: str, language_hint: Language | None = None) -> ParseResult:
+        """Understand one message; falls back to the embedded engine if the engine fails."""
+        shown, message = self._prepare(text)
+        guess = self._language(message, language_hint)
+        if self.engine is self.embedded:
+            ranking = self.embedded.rank_sync(message, guess.language)
+            return self._result(shown, message, guess, ranking, self.embedded.name, False)
+        try:
+            ranking = await asyncio.wait_for(
+                self.engine.rank(message, guess.language), timeout=self.timeout
+            )
+            if not ranking:
+                raise ValueError("the engine returned an empty ranking")
+            return self._result(shown, message, guess, ranking, self.engine.name, False)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any engine failure must still get an answer
+            self.counters["engine_fallback_total"] += 1
+            logger.warning(
+                "engine %s failed (%s); using the embedded engine",
+                self.engine.name,
+                type(exc).__name__,
+            )
+            ranking = self.embedded.rank_sync(message, guess.language)
+            return self._result(shown, message, guess, ranking, self.embedded.name, True)
+
+
+class UnavailableEngine:
+    """Stands in for an engine that could not be built, so every parse counts a fallback."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+
+    async def rank(self, message: NormalizedText, language: Language) -> list[IntentScore]:
+        raise RuntimeError(f"engine {self.name} unavailable: {self.reason}")
+
+
+def _rasa_engine(rasa_url: str, timeout: float) -> IntentEngine:
+    # Imported lazily: the Rasa engine is optional and lives in its own module.
+    try:
+        module = importlib.import_module("nlu.rasa.engine")
+        engine: IntentEngine = module.RasaEngine(rasa_url, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - a broken optional engine must not stop the bot
+        logger.warning("Rasa engine unavailable (%s); the embedded engine answers", exc)
+        return UnavailableEngine("rasa", type(exc).__name__)
+    return engine
+
+
+def build_understanding(
+    engine: EngineName = "embedded",
+    rasa_url: str = DEFAULT_RASA_URL,
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    cache_dir: Path = DEFAULT_CACHE_DIR,
+) -> Understanding:
+    """Wire an `Understanding`; the embedded engine is always loaded, as the fallback."""
+    embedded = EmbeddedEngine.load(data_dir, cache_dir)
+    primary: IntentEngine = embedded
+    if engine == "rasa":
+        primary = _rasa_engine(rasa_url, timeout)
+    return Understanding(
+        primary, embedded, default_identifier(data_dir), load_lexicon(), timeout=timeout
+    )

@@ -1,0 +1,112 @@
+"""Whole conversations through the real Dispatcher, a mocked Bot API and the core."""
+
+from __future__ import annotations
+
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.types import InlineKeyboardMarkup
+
+from tests.bot.conftest import Harness
+from tests.bot.updates import command, message, person, press
+
+
+def buttons(request: SendMessage) -> list[str]:
+    markup = request.reply_markup
+    assert isinstance(markup, InlineKeyboardMarkup)
+    return [b.callback_data or "" for row in markup.inline_keyboard for b in row]
+
+
+async def test_start_greets_in_both_languages_and_preselects_telegram_language(
+    harness: Harness,
+) -> None:
+    await harness.feed(command("/start", user=person(language_code="ru")))
+    [sent] = harness.session.of(SendMessage)
+    assert "Hotline 189" in sent.text or "189" in sent.text
+    assert buttons(sent) == ["lang:ru", "lang:ky"]  # the pre-selected language first
+    assert sent.reply_markup.inline_keyboard[0][0].text.startswith("✅")  # type: ignore[union-attr]
+
+
+async def test_start_payload_preselects_kyrgyz(harness: Harness) -> None:
+    await harness.feed(command("/start ky", user=person(language_code="en")))
+    [sent] = harness.session.of(SendMessage)
+    assert buttons(sent) == ["lang:ky", "lang:ru"]
+
+
+async def test_russian_conversation_menu_answer_and_feedback(harness: Harness) -> None:
+    await harness.feed(command("/start"))
+    await harness.feed(press("lang:ru"))
+    assert harness.session.of(AnswerCallbackQuery)
+    menu = harness.session.of(SendMessage)[-1]
+    assert "menu:work" in buttons(menu)
+    await harness.feed(press("menu:documents"))
+    topics = harness.session.of(SendMessage)[-1]
+    assert "intent:registration_russia" in buttons(topics)
+    harness.session.clear()
+    await harness.feed(message("Сколько дней на регистрацию?"))
+    [answer] = harness.session.of(SendMessage)
+    assert answer.text.startswith("<b>Миграционный учёт в России</b>")
+    assert {"helpful:yes", "helpful:no", "intent:stay_duration"} <= set(buttons(answer))
+    await harness.feed(press("helpful:yes"))
+    assert harness.services.metrics.value("helpful_total", answer="yes") == 1
+
+
+async def test_kyrgyz_conversation(harness: Harness) -> None:
+    user = person(language_code="ky")
+    await harness.feed(message("Саламатсызбы", user=user))
+    harness.session.clear()
+    await harness.feed(message("Каттоого канча күн бар?", user=user))
+    answer = harness.session.of(SendMessage)[0]
+    expected = harness.services.content.answer("ky", "registration_russia").title
+    assert expected in answer.text
+
+
+async def test_writing_in_the_other_language_switches_and_offers_to_switch_back(
+    harness: Harness,
+) -> None:
+    await harness.feed(message("Саламатсызбы"))
+    harness.session.clear()
+    await harness.feed(message("Сколько дней на регистрацию?"))
+    answer = harness.session.of(SendMessage)[-1]
+    assert "lang:ky" in buttons(answer)
+    await harness.feed(press("lang:ky"))
+    state = await harness.services.store.get("tg:1001")
+    assert state is not None and state.language == "ky"
+
+
+async def test_high_risk_escalates_and_tells_what_happens_next(harness: Harness) -> None:
+    await harness.feed(message("Здравствуйте"))
+    harness.session.clear()
+    await harness.feed(message("Забрали паспорт и не отпускают"))
+    [request] = harness.escalator.requests
+    assert request.level == "high" and request.user_key == "tg:1001"
+    text = harness.texts()[-1]
+    assert request.excerpt[-1] == "Забрали паспорт и не отпускают"
+    case = await harness.escalator.open_case("tg:1001")
+    assert case is not None and case.number in text
+    # While the case is open the bot does not answer by itself; the message is relayed.
+    harness.session.clear()
+    await harness.feed(message("Сколько дней на регистрацию?"))
+    assert harness.texts() == []
+    assert harness.escalator.relayed[-1] == ("tg:1001", "Сколько дней на регистрацию?")
+
+
+async def test_emergency_numbers_come_first_in_their_own_message(harness: Harness) -> None:
+    await harness.feed(message("Мени уруп жатат, жардам бергиле", user=person(language_code="ky")))
+    first = harness.texts()[0]
+    assert "112" in first and "102" in first
+    assert harness.escalator.requests[0].level == "emergency"
+
+
+async def test_echoed_text_is_escaped(harness: Harness) -> None:
+    await harness.feed(command("/<b>x</b>"))
+    [text] = harness.texts()
+    assert "<b>x</b>" not in text and "&lt;b&gt;" in text
+
+
+async def test_help_language_and_operator_commands(harness: Harness) -> None:
+    await harness.feed(command("/help"))
+    help_message = harness.session.of(SendMessage)[-1]
+    assert "/forget" in help_message.text and "menu:work" in buttons(help_message)
+    await harness.feed(command("/language"))
+    assert buttons(harness.session.of(SendMessage)[-1])[0].startswith("lang:")
+    await harness.feed(command("/operator"))
+    assert harness.escalator.requests[-1].reason == "ask_operator"

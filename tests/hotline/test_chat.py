@@ -1,0 +1,42 @@
+"""`hotline chat`: lines in, plain text out, on the same core."""
+
+from __future__ import annotations
+
+import io
+
+from hotline.commands.chat import chat
+from hotline.content import ContentStore
+from hotline.escalation import RecordingEscalator
+from hotline.policy import DialoguePolicy
+from hotline.settings import get_settings
+from hotline.state import MemoryConversationStore
+from tests.hotline.fakes import FakeUnderstanding, Scripted
+
+
+async def run_chat(lines: list[str], lang: str | None = "ru") -> tuple[str, RecordingEscalator]:
+    script = {
+        "Сколько дней на регистрацию?": Scripted("registration_russia", language="ru"),
+        "меня бьют": Scripted("emergency", level="emergency", language="ru"),
+    }
+    escalator = RecordingEscalator()
+    content = ContentStore.load(get_settings().content_dir)
+    policy = DialoguePolicy(
+        FakeUnderstanding(script), content, MemoryConversationStore(), escalator
+    )
+    out = io.StringIO()
+    await chat(policy, content, lang, io.StringIO("\n".join(lines) + "\n"), out)  # type: ignore[arg-type]
+    return out.getvalue(), escalator
+
+
+async def test_piped_conversation_renders_answers_options_and_escalation() -> None:
+    text, escalator = await run_chat(["Сколько дней на регистрацию?", "1", "меня бьют", "/quit"])
+    assert "== Миграционный учёт в России ==" in text
+    assert "  1) " in text
+    assert "!! " in text and "112" in text
+    assert "[escalated: case 000001, risk emergency]" in text
+    assert escalator.requests[0].channel == "terminal"
+
+
+async def test_without_a_language_it_asks_in_both() -> None:
+    text, _ = await run_chat([], lang=None)
+    assert text.count("1)") == 1 and "2)" in text

@@ -1,0 +1,186 @@
+"""Reaching a human: transfer, no answer, after hours, voicemail and the escalations reported."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.ivr.conftest import BASE_URL, CALLER, NIGHT, Call, Line, LineFactory, dial_action, spoken
+
+RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
+
+
+async def russian_main_menu(line: Line) -> tuple[Call, ET.Element]:
+    call = line.call()
+    main = await call.press(await call.start(), "2")
+    return call, main
+
+
+async def test_transfer_dials_the_operator_and_reports_it(
+    line: Line, no_number_in_logs: object
+) -> None:
+    call, main = await russian_main_menu(line)
+    twiml = await call.press(main, "0")
+
+    assert spoken(twiml) == [line.ctx.prompts.text("ru", "connecting")]
+    dial = twiml.find("Dial")
+    assert dial is not None
+    assert dial.attrib["timeout"] == str(line.ctx.settings.ivr_dial_timeout_seconds)
+    assert dial.attrib["action"] == f"{BASE_URL}/ivr/dial?l=ru"
+    assert dial.findtext("Number") == line.ctx.settings.operator_phone
+    [request] = line.escalations
+    assert request.reason == "phone_transfer" and request.channel == "phone"
+    assert request.language == "ru"
+    assert request.user_key.startswith("phone:") and CALLER not in request.user_key
+    assert request.callback_number is None
+
+
+async def test_sip_operator_is_dialled_as_sip(make_line: LineFactory) -> None:
+    line = await make_line(operator_phone="sip:operators@pbx.example.org")
+    call, main = await russian_main_menu(line)
+    twiml = await call.press(main, "0")
+    assert twiml.findtext("Dial/Sip") == "sip:operators@pbx.example.org"
+
+
+@pytest.mark.parametrize("status", ["no-answer", "busy", "failed", "canceled"])
+async def test_unanswered_transfer_goes_to_voicemail(line: Line, status: str) -> None:
+    call, main = await russian_main_menu(line)
+    dialled = await call.press(main, "0")
+    twiml = await call.post(dial_action(dialled), DialCallStatus=status)
+
+    heard = spoken(twiml)
+    assert heard[0] == line.ctx.prompts.text("ru", "operators_busy")
+    assert line.ctx.prompts.text("ru", "voicemail") in heard
+    record = twiml.find("Record")
+    assert record is not None
+    assert record.attrib["action"] == f"{BASE_URL}/ivr/recorded?l=ru"
+    assert record.attrib["recordingStatusCallback"] == f"{BASE_URL}/ivr/recording?l=ru"
+    assert record.attrib["finishOnKey"] == "#"
+    reasons = [r.reason for r in line.escalations]
+    assert reasons == ["phone_transfer", "voicemail"]
+    # The callback number goes to the escalator, and only there.
+    assert line.escalations[-1].callback_number == CALLER
+
+
+async def test_answered_transfer_ends_the_call(line: Line) -> None:
+    call, main = await russian_main_menu(line)
+    dialled = await call.press(main, "0")
+    twiml = await call.post(dial_action(dialled), DialCallStatus="completed")
+    assert twiml.find("Hangup") is not None and twiml.find("Record") is None
+
+
+async def test_after_hours_goes_straight_to_voicemail(make_line: LineFactory) -> None:
+    line = await make_line(clock=NIGHT)
+    call = line.call()
+    main = await call.press(await call.start(), "1")
+    twiml = await call.press(main, "0")
+
+    assert twiml.find("Dial") is None
+    assert twiml.find("Record") is not None
+    heard = spoken(twiml)
+    assert heard[0] == line.prompt_file("ky", "operators_closed")
+    assert line.prompt_file("ky", "voicemail") in heard
+    assert [r.reason for r in line.escalations] == ["voicemail"]
+
+
+async def test_no_operator_configured_goes_to_voicemail(make_line: LineFactory) -> None:
+    line = await make_line(operator_phone=None)
+    call, main = await russian_main_menu(line)
+    twiml = await call.press(main, "0")
+    assert twiml.find("Dial") is None and twiml.find("Record") is not None
+
+
+async def test_weekend_is_after_hours(make_line: LineFactory) -> None:
+    from datetime import UTC, datetime
+
+    line = await make_line(clock=datetime(2026, 11, 28, 6, 0, tzinfo=UTC))  # Saturday noon
+    call, main = await russian_main_menu(line)
+    twiml = await call.press(main, "0")
+    assert twiml.find("Record") is not None
+
+
+async def test_recording_is_reported_once_with_its_url(
+    line: Line, no_number_in_logs: object
+) -> None:
+    call, main = await russian_main_menu(line)
+    dialled = await call.press(main, "0")
+    voicemail = await call.post(dial_action(dialled), DialCallStatus="no-answer")
+    record = voicemail.find("Record")
+    assert record is not None
+
+    thanks = await call.post(
+        record.attrib["action"], RecordingUrl=RECORDING, RecordingDuration="12"
+    )
+    assert spoken(thanks) == [line.ctx.prompts.text("ru", "voicemail_thanks")]
+    assert thanks.find("Hangup") is not None
+    # Twilio's status callback has no From; it still reports nothing twice.
+    status = await call.post(
+        record.attrib["recordingStatusCallback"],
+        RecordingUrl=RECORDING,
+        RecordingStatus="completed",
+    )
+    assert list(status) == []
+    recordings = [r for r in line.escalations if r.recording_url]
+    assert len(recordings) == 1
+    assert recordings[0].recording_url == RECORDING and recordings[0].reason == "voicemail"
+    assert recordings[0].callback_number == CALLER
+
+
+async def test_status_callback_alone_reports_the_recording(line: Line) -> None:
+    call, main = await russian_main_menu(line)
+    dialled = await call.press(main, "0")
+    voicemail = await call.post(dial_action(dialled), DialCallStatus="busy")
+    record = voicemail.find("Record")
+    assert record is not None
+    callback = Call(call.client, call.call_sid, caller="")
+    await callback.post(record.attrib["recordingStatusCallback"], RecordingUrl=RECORDING)
+    [recording] = [r for r in line.escalations if r.recording_url]
+    assert recording.user_key == line.escalations[0].user_key
+
+
+async def test_help_now_says_emergency_numbers_then_transfers(line: Line) -> None:
+    call, main = await russian_main_menu(line)
+    twiml = await call.press(main, "5")
+
+    heard = spoken(twiml)
+    emergency = line.ctx.prompts.text("ru", "emergency")
+    assert heard[0] == emergency
+    contacts = line.services.content.contacts
+    assert contacts["emergency_ru"].number in emergency
+    assert contacts["emergency_kz"].number in emergency
+    assert twiml.find("Dial/Number") is not None
+    [request] = line.escalations
+    assert request.reason == "phone_transfer" and request.level == "emergency"
+    assert request.intent == "emergency"
+
+
+async def test_help_now_after_hours_still_records_an_emergency_callback(
+    make_line: LineFactory,
+) -> None:
+    line = await make_line(clock=NIGHT)
+    call = line.call()
+    main = await call.press(await call.start(), "1")
+    twiml = await call.press(main, "5")
+    heard = spoken(twiml)
+    assert heard[0] == line.prompt_file("ky", "emergency")
+    assert twiml.find("Record") is not None
+    [request] = line.escalations
+    assert request.reason == "voicemail" and request.level == "emergency"
+    assert request.callback_number == CALLER
+
+
+async def test_emergency_is_repeated_when_nobody_answers(line: Line) -> None:
+    call, main = await russian_main_menu(line)
+    dialled = await call.press(main, "5")
+    twiml = await call.post(dial_action(dialled), DialCallStatus="no-answer")
+    assert line.ctx.prompts.text("ru", "emergency") in spoken(twiml)
+    assert line.escalations[-1].level == "emergency"
+
+
+async def test_withheld_number_gets_no_callback_number(line: Line) -> None:
+    call = line.call(caller="anonymous")
+    main = await call.press(await call.start(), "2")
+    dialled = await call.press(main, "0")
+    await call.post(dial_action(dialled), DialCallStatus="no-answer")
+    assert all(r.callback_number is None for r in line.escalations)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import asyncio
+
+from nlu.catalogue import Language
+from nlu.pipeline import UnavailableEngine, Understanding
+from nlu.types import IntentScore, NormalizedText
+
+
+class BrokenEngine:
+    name = "rasa"
+
+    async def rank(self, message: NormalizedText, language: Language) -> list[IntentScore]:
+        raise ConnectionError("down")
+
+
+class SlowEngine:
+    name = "rasa"
+
+    async def rank(self, message: NormalizedText, language: Language) -> list[IntentScore]:
+        await asyncio.sleep(5)
+        return [IntentScore("greet", 1.0)]
+
+
+class FixedEngine:
+    name = "rasa"
+
+    async def rank(self, message: NormalizedText, language: Language) -> list[IntentScore]:
+        return [IntentScore("greet", 0.97), IntentScore("thanks_goodbye", 0.03)]
+
+
+def _with(engine: object, base: Understanding, timeout: float = 0.2) -> Understanding:
+    return Understanding(
+        engine,  # type: ignore[arg-type]
+        base.embedded,
+        base.identifier,
+        base.lexicon,
+        timeout=timeout,
+    )
+
+
+async def test_a_failing_engine_falls_back_and_is_counted(understanding: Understanding) -> None:
+    subject = _with(BrokenEngine(), understanding)
+    result = await subject.parse("забрали паспорт и не отпускают")
+    assert result.fallback and result.engine == "embedded"
+    assert result.intent == "report_exploitation"
+    assert result.risk.is_at_least("high")
+    assert subject.counters["engine_fallback_total"] == 1
+
+
+async def test_a_slow_engine_falls_back_after_the_timeout(understanding: Understanding) -> None:
+    subject = _with(SlowEngine(), understanding, timeout=0.05)
+    result = await asyncio.wait_for(subject.parse("сколько дней на регистрацию"), 2)
+    assert result.fallback
+    assert subject.counters["engine_fallback_total"] == 1
+
+
+async def test_risk_and_language_stay_ours_whatever_the_engine(
+    understanding: Understanding,
+) -> None:
+    subject = _with(FixedEngine(), understanding)
+    result = await subject.parse("паспортумду алып коюшту, чыгарбай жатат")
+    assert result.engine == "rasa" and not result.fallback
+    assert result.intent == "greet"
+    assert result.language == "ky"
+    assert "retention_of_documents" in result.risk.indicators
+
+
+async def test_an_unbuildable_engine_counts_every_fallback(understanding: Understanding) -> None:
+    subject = _with(UnavailableEngine("rasa", "ImportError"), understanding)
+    for _ in range(2):
+        assert (await subject.parse("рахмат")).fallback
+    assert subject.counters["engine_fallback_total"] == 2
+
+
+def test_unclear_messages_keep_the_conversation_language(understanding: Understanding) -> None:
+    assert understanding.parse_sync("ok", language_hint="ky").language == "ky"
+    assert understanding.parse_sync("ok", language_hint="ru").language == "ru"
+    assert not understanding.parse_sync("189", language_hint="ky").language_clear
+    switched = understanding.parse_sync("здравствуйте, сколько дней на регистрацию", "ky")
+    assert switched.language == "ru" and switched.language_clear
+
+
+def test_parse_understands_both_languages(understanding: Understanding) -> None:
+    cases = {
+        "сколько дней на регистрацию в москве": "registration_russia",
+        "патент керекпи": "work_permit",
+        "меня бьют помогите": "emergency",
+        "рахмат": "thanks_goodbye",
+    }
+    for text, intent in cases.items():
+        assert understanding.parse_sync(text).intent == intent, text
+
+
+def test_second_sentence_red_flag_keeps_the_topic_intent(understanding: Understanding) -> None:
+    result = understanding.parse_sync(
+        "Сколько дней на регистрацию? Работодатель забрал паспорт и не отдает."
+    )
+    assert result.risk.level == "high"
+    assert result.risk.indicators == ("retention_of_documents",)
+
+
+def test_counters_count_parses_and_serious_risks(understanding: Understanding) -> None:
+    before = dict(understanding.counters)
+    understanding.parse_sync("меня бьют помогите")
+    understanding.parse_sync("погода в бишкеке какая")
+    assert understanding.counters["parse_total"] == before["parse_total"] + 2
+    assert understanding.counters["risk_emergency_total"] == before["risk_emergency_total"] + 1

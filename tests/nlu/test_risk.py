@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import pytest
+
+from nlu.normalize import normalize
+from nlu.risk import accumulate_risk, assess_risk, load_lexicon, parse_lexicon
+from nlu.types import IntentScore, RiskAssessment
+
+
+def risk(text: str) -> RiskAssessment:
+    return assess_risk(normalize(text), "ru")
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("забрали паспорт и не отпускают", "retention_of_documents"),
+        ("zabrali pasport ne otpuskayut", "retention_of_documents"),
+        ("работодатель держит мой паспорт в сейфе и не отдает", "retention_of_documents"),
+        (
+            "Сколько дней на регистрацию? Работодатель забрал паспорт и не отдает.",
+            "retention_of_documents",
+        ),
+        ("нас держат на складе выходить нельзя", "restriction_of_movement"),
+        ("говорят что я должен за дорогу и не отпускают", "debt_bondage"),
+        ("угрожают депортацией если пожалуюсь", "intimidation_threats"),
+        ("телефоны забрали звонить домой не дают", "isolation"),
+        ("обещали работу в кафе а привезли на ферму", "deception"),
+        ("заставляют работать в сауне с клиентами, проституция", "physical_sexual_violence"),
+        ("на рынке работают дети 13 лет", "abuse_of_vulnerability"),
+        ("паспортумду алып коюшту", "retention_of_documents"),
+        ("pasportumdu alyp koyushtu", "retention_of_documents"),
+        ("кожоюн паспортторду алып калышкан", "retention_of_documents"),
+        ("паспортту алып, чыгарбай жатат", "restriction_of_movement"),
+        ("эч кайда кача албайсың дейт", "restriction_of_movement"),
+        ("чыгымдарды төлө деп коё бербей жатат", "debt_bondage"),
+        ("chygymdardy tolo dep koyo berbei jatat", "debt_bondage"),
+        ("качсаң табам дейт", "intimidation_threats"),
+        ("кул катары иштеп жатабыз", "abuse_of_vulnerability"),
+        (
+            "Каттоо канча турат? Анан кожоюн паспортумду алып бербей жатат.",
+            "retention_of_documents",
+        ),
+    ],
+)
+def test_reports_of_exploitation_are_high(text: str, indicator: str) -> None:
+    assessment = risk(text)
+    assert assessment.is_at_least("high"), text
+    assert indicator in assessment.indicators
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "меня бьют помогите",
+        "menya byut pomogite",
+        "нас заперли в подвале без еды и воды",
+        "у друга кровь течет не останавливается",
+        "хочу покончить с собой",
+        "hochu pokonchit s soboy",
+        "ребенка бьют прямо сейчас",
+        "мени уруп жатат жардам бергиле",
+        "meni urup jatat jardam bergile",
+        "бизди камап коюшту тамак жок суу жок",
+        "жашагым келбейт",
+        "агам жыгылып калды, дем ала албай жатат",
+        "спасите",
+    ],
+)
+def test_immediate_danger_is_an_emergency(text: str) -> None:
+    assert risk(text).level == "emergency", text
+
+
+@pytest.mark.parametrize(
+    ("text", "indicators"),
+    [
+        ("не платят зарплату 2 месяца", ("withholding_of_wages",)),
+        ("айлыгымды бербей жатат", ("withholding_of_wages",)),
+        ("работаю без договора", ()),
+        ("работодатель забрал паспорт на один день", ("retention_of_documents",)),
+    ],
+)
+def test_labour_rights_problems_alone_are_a_concern(text: str, indicators: tuple[str, ...]) -> None:
+    assessment = risk(text)
+    assert assessment.level == "concern", text
+    assert assessment.indicators == indicators
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "какие признаки торговли людьми",
+        "как понять что это торговля людьми",
+        "я потерял паспорт",
+        "украли паспорт в метро",
+        "может ли работодатель забрать паспорт?",
+        "Может ли работодатель забрать паспорт? Это уже признак торговли людьми?",
+        "имеет ли право работодатель держать мой паспорт у себя",
+        "как не попасть в рабство",
+        "kak ne popast v rabstvo",
+        "что делать, если не платят",
+        "если забирают документы это торговля людьми",
+        "посоветуйте фильм про рабство",
+        "паспортумду жоготуп алдым",
+        "адам сатуунун белгилери",
+        "паспортту кожоюнга берсе болобу",
+        "кожоюн телефонумду тартып алууга укуктуубу",
+        "сколько дней на регистрацию",
+        "где хранить паспорт",
+        "долго жду регистрацию, паспорт у меня",
+        "патент керекпи",
+        "здравствуйте",
+    ],
+)
+def test_questions_about_risks_are_not_alarms(text: str) -> None:
+    assert not risk(text).is_at_least("high"), text
+
+
+def test_the_classifier_raises_but_never_lowers() -> None:
+    message = normalize("жардам")
+    assert assess_risk(message, "ky", [IntentScore("emergency", 0.9)]).level == "emergency"
+    assert assess_risk(message, "ky", [IntentScore("report_exploitation", 0.9)]).level == "high"
+    assert assess_risk(message, "ky", [IntentScore("emergency", 0.3)]).level == "none"
+    flagged = normalize("меня бьют помогите")
+    assert assess_risk(flagged, "ru", [IntentScore("greet", 0.99)]).level == "emergency"
+
+
+def test_accumulation_keeps_the_worst_level_and_all_indicators() -> None:
+    turns = [
+        RiskAssessment("high", ("retention_of_documents",)),
+        RiskAssessment("none", ()),
+        RiskAssessment("concern", ("withholding_of_wages",)),
+    ]
+    total = accumulate_risk(turns)
+    assert total.level == "high"
+    assert total.indicators == ("retention_of_documents", "withholding_of_wages")
+
+
+def test_several_indicators_across_turns_raise_concern_to_high() -> None:
+    turns = [
+        RiskAssessment("concern", ("withholding_of_wages",)),
+        RiskAssessment("none", ()),
+        RiskAssessment("concern", ("excessive_overtime",)),
+    ]
+    assert accumulate_risk(turns).level == "high"
+
+
+def test_one_turn_with_two_labour_indicators_stays_a_concern() -> None:
+    # The shared labelling: long shifts with unpaid overtime, said once, are a concern.
+    turn = RiskAssessment("concern", ("withholding_of_wages", "excessive_overtime"))
+    assert accumulate_risk([turn]).level == "concern"
+    assert accumulate_risk([turn, RiskAssessment()]).level == "concern"
+
+
+def test_accumulation_never_lowers_and_handles_nothing() -> None:
+    assert accumulate_risk([]) == RiskAssessment()
+    turns = [RiskAssessment("emergency", ()), RiskAssessment("none", ())]
+    assert accumulate_risk(turns).level == "emergency"
+
+
+def test_every_lexicon_entry_is_documented_and_valid() -> None:
+    lexicon = load_lexicon()
+    assert len(lexicon.entries) > 30
+    with pytest.raises(ValueError, match="note"):
+        parse_lexicon({"entries": [{"id": "x", "level": "high", "all": ["a"]}]})
+    with pytest.raises(ValueError, match="indicator"):
+        parse_lexicon(
+            {
+                "entries": [
+                    {"id": "x", "level": "high", "indicator": "nope", "all": ["a"], "note": "n"}
+                ]
+            }
+        )

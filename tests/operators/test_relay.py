@@ -1,0 +1,188 @@
+"""A risky conversation reaches a human: case in PostgreSQL, topic with the right card, relay."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotline.cases.models import CaseMessage
+from tests.operators.conftest import (
+    OPERATORS_CHAT,
+    Hotline,
+    document,
+    person,
+    photo,
+    private_message,
+    voice,
+)
+from tests.operators.telegram import CopyMessage, CreateForumTopic, SendMessage
+
+CONVERSATIONS = {
+    "ru": ("работодатель забрал паспорт и не отпускает", "RU", "ограничение свободы передвижения"),
+    "ky": ("кожоюн паспортумду алып, чыгарбай жатат", "KY", "ограничение свободы передвижения"),
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("language", ["ru", "ky"])
+async def test_risky_conversation_opens_a_case_and_a_topic_with_its_card(
+    hotline: Hotline, language: str
+) -> None:
+    text, code, indicator = CONVERSATIONS[language]
+    user = person(language_code=language)
+    await hotline.person_says(text, user)
+
+    case = await hotline.case_of(user)
+    assert case.level == "high" and case.channel == "telegram" and case.language == language
+    assert case.excerpt == (text,)
+    # The person hears at once what happens next, before any topic exists.
+    told = hotline.telegram.texts_to(user.id)
+    assert any(case.number in line for line in told)
+
+    await hotline.pump()
+    created = hotline.telegram.of(CreateForumTopic)
+    assert [c.name for c in created] == [f"🟠 #{case.number} · {code} · HIGH"]
+    assert created[0].chat_id == OPERATORS_CHAT
+    case = await hotline.case_of(user)
+    assert case.topic_id is not None and case.card_message_id is not None
+    [card] = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    assert f"Дело #{case.number}" in card
+    assert indicator in card  # indicators in words, not identifiers
+    assert "restriction_of_movement" not in card
+    assert text in card and "Telegram" in card
+    assert ("кыргызский" if language == "ky" else "русский") in card
+    assert "Ждёт:" in card
+
+
+@pytest.mark.postgres
+async def test_card_escapes_what_the_person_wrote(hotline: Hotline) -> None:
+    await hotline.person_says("<b>работодатель</b> забрал паспорт & не отпускает <script>")
+    await hotline.pump()
+    case = await hotline.case_of()
+    [card] = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    assert "&lt;b&gt;работодатель&lt;/b&gt;" in card and "&amp;" in card
+    assert "<script>" not in card
+
+
+@pytest.mark.postgres
+async def test_person_messages_reach_the_topic_and_the_bot_stays_quiet(hotline: Hotline) -> None:
+    user = person()
+    await hotline.person_says("работодатель забрал паспорт и не отпускает", user)
+    await hotline.pump()
+    case = await hotline.case_of(user)
+    hotline.telegram.clear()
+
+    await hotline.person_says("мы живём на складе, дверь закрыта", user)
+    await hotline.feed(private_message(user, photo=photo()))
+    await hotline.feed(private_message(user, voice=voice()))
+    await hotline.feed(private_message(user, document=document()))
+    await hotline.pump()
+
+    # The bot does not answer by itself while an operator is on the case.
+    assert hotline.telegram.texts_to(user.id) == []
+    in_topic = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    assert any("мы живём на складе, дверь закрыта" in t for t in in_topic)
+    copies = hotline.telegram.copies_to(OPERATORS_CHAT)
+    assert len(copies) == 3
+    assert all(c.from_chat_id == user.id and c.message_thread_id == case.topic_id for c in copies)
+    # In the order the person sent them: text, photo, voice.
+    order = [
+        type(r).__name__
+        for r in hotline.telegram.requests
+        if isinstance(r, SendMessage | CopyMessage) and r.chat_id == OPERATORS_CHAT
+    ]
+    assert order == ["SendMessage", "CopyMessage", "CopyMessage", "CopyMessage"]
+    transcript = await hotline.store.transcript(case.id)
+    assert ("person", "мы живём на складе, дверь закрыта") in transcript
+    assert ("person", "[photo]") in transcript and ("person", "[voice]") in transcript
+    assert ("person", "[document]") in transcript
+
+
+@pytest.mark.postgres
+async def test_a_caption_goes_through_the_core_and_is_not_shown_twice(hotline: Hotline) -> None:
+    user = person()
+    await hotline.person_says("работодатель забрал паспорт и не отпускает", user)
+    await hotline.pump()
+    case = await hotline.case_of(user)
+    hotline.telegram.clear()
+    await hotline.feed(private_message(user, photo=photo(), caption="вот мой договор"))
+    await hotline.pump()
+    [copy] = hotline.telegram.copies_to(OPERATORS_CHAT)
+    assert copy.caption == ""
+    assert any(
+        "вот мой договор" in t for t in hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    )
+
+
+@pytest.mark.postgres
+async def test_operator_replies_reach_the_person_without_the_operators_name(
+    hotline: Hotline,
+) -> None:
+    user = person()
+    await hotline.person_says("работодатель забрал паспорт и не отпускает", user)
+    await hotline.pump()
+    case = await hotline.case_of(user)
+    assert case.topic_id is not None
+    hotline.telegram.clear()
+
+    first = await hotline.operator_says("Здравствуйте! Где вы сейчас?", case.topic_id)
+    second = await hotline.operator_says(None, case.topic_id, photo=photo())
+    third = await hotline.operator_says(None, case.topic_id, voice=voice())
+    await hotline.pump()
+
+    copies = hotline.telegram.copies_to(user.id)
+    assert [c.message_id for c in copies] == [first, second, third]
+    assert all(c.from_chat_id == OPERATORS_CHAT for c in copies)
+    # copyMessage has no author; nothing else was sent to the person.
+    assert hotline.telegram.texts_to(user.id) == []
+    transcript = await hotline.store.transcript(case.id)
+    assert ("operator", "Здравствуйте! Где вы сейчас?") in transcript
+    actions = await hotline.store.audit_actions(case.id)
+    assert actions.count(("operator:501", "replied")) == 3
+
+
+@pytest.mark.postgres
+async def test_emergency_gets_112_first_and_its_topic_before_older_cases(hotline: Hotline) -> None:
+    calm, danger = person(2001), person(2002)
+    await hotline.person_says("работодатель забрал паспорт и не отпускает", calm)
+    hotline.clock.advance(minutes=1)
+    await hotline.person_says("меня бьют, помогите", danger)
+    first_to_danger = hotline.telegram.texts_to(danger.id)[0]
+    assert "112" in first_to_danger and "102" in first_to_danger
+
+    await hotline.pump()
+    names = [c.name for c in hotline.telegram.of(CreateForumTopic)]
+    assert names[0].startswith("🔴 #") and names[0].endswith("· RU · EMERGENCY")
+    assert names[1].startswith("🟠 #")
+
+
+@pytest.mark.postgres
+async def test_new_risk_renames_the_topic_and_posts_a_notice(hotline: Hotline) -> None:
+    from tests.operators.telegram import EditForumTopic, EditMessageText
+
+    user = person()
+    await hotline.person_says("работодатель забрал паспорт и не отпускает", user)
+    await hotline.pump()
+    hotline.telegram.clear()
+    await hotline.person_says("меня бьют, помогите", user)
+    assert "112" in hotline.telegram.texts_to(user.id)[0]
+    await hotline.pump()
+    case = await hotline.case_of(user)
+    assert case.level == "emergency"
+    [rename] = hotline.telegram.of(EditForumTopic)
+    assert rename.name == f"🔴 #{case.number} · RU · EMERGENCY"
+    [edit] = hotline.telegram.of(EditMessageText)
+    assert "ЭКСТРЕННО" in edit.text and "физическое или сексуальное насилие" in edit.text
+    notices = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    assert any("повышен" in n for n in notices)
+    assert any("меня бьют, помогите" in n for n in notices)
+
+
+@pytest.mark.postgres
+async def test_transcript_is_encrypted_at_rest(hotline: Hotline) -> None:
+    from sqlalchemy import select
+
+    await hotline.person_says("работодатель забрал паспорт и не отпускает")
+    await hotline.person_says("они держат нас на складе")
+    async with hotline.engine.connect() as connection:
+        bodies = (await connection.execute(select(CaseMessage.body_enc))).scalars().all()
+    assert bodies and all("складе".encode() not in bytes(b) for b in bodies)

@@ -1,0 +1,100 @@
+"""The pieces are wired: durable cases by default, the outbox starts with the Dispatcher,
+and `hotline cases list|stats --csv` read the same database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Dispatcher
+from pydantic import SecretStr
+
+from bot.dispatcher import build_dispatcher
+from bot.operators.wiring import WORKER_KEY, start_case_outbox, stop_case_outbox
+from bot.outbox_worker import OutboxWorker
+from hotline.cases.escalator import CaseEscalator
+from hotline.cli import main
+from hotline.escalation import EscalationRequest
+from hotline.services import build_services
+from hotline.settings import Settings, get_settings
+from tests.operators.conftest import OPERATORS_CHAT
+from tests.operators.telegram import TOKEN, TelegramWorld
+
+
+def sqlite_settings(tmp_path: Path, **extra: Any) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        bot_token=SecretStr(TOKEN),
+        redis_url=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/cases.sqlite3",
+        var_dir=tmp_path / "var",
+        **extra,
+    )
+
+
+async def test_services_keep_cases_in_the_database_by_default(
+    tmp_path: Path, understanding: object
+) -> None:
+    settings = sqlite_settings(tmp_path, operators_chat_id=OPERATORS_CHAT)
+    services = build_services(settings, understanding=understanding)  # type: ignore[arg-type]
+    try:
+        assert isinstance(services.escalator, CaseEscalator)
+        # A fresh SQLite file just works: migrations run before the first query.
+        ref = await services.escalator.escalate(
+            EscalationRequest("tg:5", "telegram", "ru", "high", ("isolation",), "risk")
+        )
+        assert ref.is_new
+        dp: Dispatcher = build_dispatcher(services)
+        from aiogram import Bot
+
+        bot = Bot(TOKEN, session=TelegramWorld().session())
+        await start_case_outbox(bot=bot, dispatcher=dp, services=services)
+        worker = dp.workflow_data[WORKER_KEY]
+        assert isinstance(worker, OutboxWorker) and worker.chat_id == OPERATORS_CHAT
+        await stop_case_outbox(dispatcher=dp)
+        assert WORKER_KEY not in dp.workflow_data
+    finally:
+        await services.close()
+
+
+async def test_without_an_operators_chat_cases_are_only_stored(
+    tmp_path: Path, understanding: object
+) -> None:
+    services = build_services(sqlite_settings(tmp_path), understanding=understanding)  # type: ignore[arg-type]
+    try:
+        dp = build_dispatcher(services)
+        from aiogram import Bot
+
+        await start_case_outbox(bot=Bot(TOKEN, session=TelegramWorld().session()), dispatcher=dp)
+        assert WORKER_KEY not in dp.workflow_data
+    finally:
+        await services.close()
+
+
+async def test_cases_commands_read_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = sqlite_settings(tmp_path)
+    from hotline.cases.setup import build_case_store
+
+    store = build_case_store(settings)
+    await store.escalate(
+        EscalationRequest("tg:9", "telegram", "ky", "emergency", (), "emergency", "emergency")
+    )
+    await store.dispose()
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("HOTLINE_VAR_DIR", str(settings.var_dir))
+    get_settings.cache_clear()
+    try:
+        import asyncio
+
+        loop_free = asyncio.to_thread  # the commands call asyncio.run: run them off this loop
+        assert await loop_free(main, ["cases", "list"]) == 0
+        assert await loop_free(main, ["cases", "stats", "--csv"]) == 0
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert "000001   emergency  open" in out and "1 open" in out
+    assert "day,channel,language,intent,level,cases" in out
+    assert ",telegram,ky,emergency,emergency,1" in out

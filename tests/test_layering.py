@@ -1,0 +1,44 @@
+"""The core never imports an adapter or a transport library (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = ("aiogram", "twilio", "bot", "ivr")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", None) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            names.add(str(node.args[0].value))
+    return names
+
+
+def test_core_imports_no_adapter() -> None:
+    offenders = []
+    core = ROOT / "hotline"
+    for path in sorted(core.rglob("*.py")):
+        if (core / "commands") in path.parents:
+            continue  # the composition root loads adapters on purpose
+        for name in imported_modules(path):
+            if name.split(".")[0] in FORBIDDEN:
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_the_scan_sees_imports() -> None:
+    sample = ROOT / "hotline" / "commands" / "serve.py"
+    assert any(n.startswith("bot") for n in imported_modules(sample))
