@@ -15,7 +15,11 @@ DEFAULT_VAR_DIR = REPO_ROOT / "var"
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="HOTLINE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="HOTLINE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,  # an empty line copied from .env.example means the default
     )
 
     bot_token: SecretStr | None = None
