@@ -1,6 +1,7 @@
 """Updates per second through the whole Telegram dispatcher, Redis storage, mocked Bot API.
 
-    .venv/bin/python bench/bot_throughput.py [--updates 5000] [--users 500] [--nlu real|fake]
+    .venv/bin/python bench/bot_throughput.py [--updates 5000] [--users 500] [--concurrency 20]
+        [--nlu real|fake] [--storage redis|memory]
 
 Everything a real update goes through runs: deduplication (Redis SET NX), the chat
 filter, throttling (Redis INCR), FSM storage (Redis, db 4), the dialogue policy with its
@@ -100,18 +101,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=5000)
     parser.add_argument("--users", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--nlu", choices=("real", "fake"), default="real")
-    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     parser.add_argument("--storage", choices=("redis", "memory"), default="redis")
     args = parser.parse_args()
-    coroutine = run(args.updates, args.users, args.nlu, args.concurrency, args.storage)
-    if args.loop == "uvloop":
-        import uvloop  # what `hotline bot` and `hotline serve` run on
-
-        uvloop.run(coroutine)
-    else:
-        asyncio.run(coroutine)
+    asyncio.run(run(args.updates, args.users, args.nlu, args.concurrency, args.storage))
 
 
 if __name__ == "__main__":

@@ -31,9 +31,19 @@ class MessageLog(Protocol):
         ...
 
 
+# Append, keep the newest KEEP_COUNT, restart the expiry: one command per update.
+REMEMBER_SCRIPT: Final = """
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+
+
 class RedisMessageLog:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
+        self._remember = redis.register_script(REMEMBER_SCRIPT)
 
     @staticmethod
     def _key(bot_id: int, chat_id: int) -> str:
@@ -44,12 +54,9 @@ class RedisMessageLog:
         entries = [f"{i}:{now}" for i in message_ids if i is not None]
         if not entries:
             return
-        key = self._key(bot_id, chat_id)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.rpush(key, *entries)
-            pipe.ltrim(key, -KEEP_COUNT, -1)
-            pipe.expire(key, KEEP_SECONDS)
-            await pipe.execute()
+        await self._remember(
+            keys=[self._key(bot_id, chat_id)], args=[KEEP_COUNT, KEEP_SECONDS, *entries]
+        )
 
     async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
         key = self._key(bot_id, chat_id)

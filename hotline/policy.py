@@ -284,12 +284,13 @@ class DialoguePolicy:
         self, turn: Turn, option_id: str, state: ConversationState, case: CaseRef | None
     ) -> tuple[ConversationState, Reply]:
         kind, argument = opt.split(option_id)
+        # Not remembered until chosen or written in: a guess must not later look like a
+        # language the person switched away from.
         language = state.language or turn.language_hint or DEFAULT_LANGUAGE
         if kind == "lang" and argument in LANGUAGES:
             language = next(lang for lang in LANGUAGES if lang == argument)
             state = replace(state, language=language)
             return state, Reply(language, (SayText(GREETING), OfferOptions(opt.top_menu())))
-        state = replace(state, language=language)
         if case is not None:
             return state, Reply(language, (SayText(WITH_OPERATOR), PauseForOperator(case.number)))
         actions: list[Action]

@@ -18,6 +18,7 @@ from ivr.menus import (
     OPERATOR_KEY,
     REPEAT_KEY,
     HelpNow,
+    MenuName,
     Submenu,
     Topic,
 )
@@ -115,7 +116,7 @@ async def answer(request: web.Request) -> web.Response:
     )
 
 
-async def _speech(request: web.Request, speech: str, back: str) -> web.Response:
+async def _speech(request: web.Request, speech: str, back: MenuName) -> web.Response:
     """What the caller said goes through the same understanding and policy as a chat message."""
     ctx = request.app[IVR_CONTEXT]
     caller = ctx.caller(request)
@@ -123,7 +124,7 @@ async def _speech(request: web.Request, speech: str, back: str) -> web.Response:
     ctx.count("ivr_speech_turns_total", language=language)
     turn = Turn(caller.key, "phone", text=speech, language_hint=language)
     reply = await flows.ask_policy(ctx, turn)
-    return render_twiml(await flows.render_reply(ctx, caller, reply, parse_menu(back)))
+    return render_twiml(await flows.render_reply(ctx, caller, reply, back))
 
 
 async def dial_result(request: web.Request) -> web.Response:

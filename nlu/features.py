@@ -20,14 +20,11 @@ def extract_features(folded: str) -> list[str]:
     words = _WORD.findall(folded)
     low, high = CHAR_NGRAMS
     features: list[str] = []
-    append = features.append
     for word in words:
         padded = f" {word} "
         size = len(padded)
         for n in range(low, min(high, size) + 1):
-            for i in range(size - n + 1):
-                append(padded[i : i + n])
-        append("w:" + word)
-    for first, second in itertools.pairwise(words):
-        append(f"b:{first}_{second}")
+            features.extend([padded[i : i + n] for i in range(size - n + 1)])
+        features.append("w:" + word)
+    features.extend([f"b:{first}_{second}" for first, second in itertools.pairwise(words)])
     return features

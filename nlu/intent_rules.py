@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from nlu.risk import LexiconEntry, RiskLexicon, hits_level, lexicon_hits
+from nlu.risk import LexiconEntry, RiskLexicon, hits_level
 from nlu.types import IntentScore, NormalizedText
 
 Ranker = Callable[[NormalizedText], list[IntentScore]]
@@ -54,13 +54,15 @@ def _promote(ranking: Sequence[IntentScore], intent: str) -> list[IntentScore]:
     return [IntentScore(intent, max(top, chosen.confidence)), *rest]
 
 
-def _topic_sentence(message: NormalizedText, lexicon: RiskLexicon, rank: Ranker) -> str | None:
+def _topic_sentence(
+    message: NormalizedText, flags: Sequence[LexiconEntry], rank: Ranker
+) -> str | None:
     sentences = [s.strip() for s in _SENTENCES.split(message.folded) if s and s.strip()]
     if len(sentences) < 2 or _HARM_IS_MAIN.search(message.folded):
         return None
     for sentence in sentences:
-        if hits_level(lexicon_hits(sentence, lexicon)) in {"high", "emergency"}:
-            continue
+        if any(entry.matches(f" {sentence} ") for entry in flags):
+            continue  # the sentence with the red flag is not the topic
         part = NormalizedText(original=sentence, cleaned=sentence, folded=sentence)
         best = rank(part)[0]
         if best.intent in TOPIC_INTENTS and best.confidence >= TOPIC_CONFIDENCE:
@@ -95,5 +97,6 @@ def apply_intent_rules(
         )
         return _promote(ranking, alternative) if alternative else list(ranking)
     # Only when the lexicon itself saw the harm: risk must not depend on the classifier here.
-    topic = _topic_sentence(message, lexicon, rank) if serious else None
+    flags = [e for e in hits if e.level in {"high", "emergency"}]
+    topic = _topic_sentence(message, flags, rank) if serious else None
     return _promote(ranking, topic) if topic else list(ranking)

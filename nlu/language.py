@@ -24,7 +24,7 @@ from nlu.data import DEFAULT_DATA_DIR, Example, load_examples
 from nlu.normalize import normalize
 from nlu.types import NormalizedText
 
-NGRAM_ORDERS: Final = (1, 2, 3, 4)
+NGRAM_ORDERS: Final = (2, 3)
 _SMOOTHING: Final = 0.5
 _NGRAM_CAP: Final = 3.0  # one rare n-gram must not outvote the rest of the message
 _WORD_CAP: Final = 3.0

@@ -57,6 +57,8 @@ def sanitize(text: str) -> str:
     # Lone surrogates cannot be normalised or encoded: drop them first.
     text = "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF)
     text = unicodedata.normalize("NFC", text)
+    if text.isprintable():  # the usual case: nothing to drop, no line breaks
+        return text.strip()
     out: list[str] = []
     for ch in text:
         if ch in _LINE_BREAKS:
@@ -79,7 +81,8 @@ def clean(original: str) -> str:
     """Compatibility-normalise, lower-case and transliterate a sanitised message."""
     # NFKC folds full-width letters, ligatures and styled "𝐩𝐚𝐬𝐬𝐩𝐨𝐫𝐭" into plain letters.
     text = unicodedata.normalize("NFKC", original)
-    text = _MIXED_WORD.sub(_fix_homoglyphs, text)
+    if _LATIN.search(text) and _CYRILLIC.search(text):  # only mixed text can hide look-alikes
+        text = _MIXED_WORD.sub(_fix_homoglyphs, text)
     text = text.lower()
     text = unicodedata.normalize("NFC", text)
     text = transliterate(text)

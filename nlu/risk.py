@@ -88,7 +88,10 @@ class RiskLexicon:
             not entry.conditional_ok
             and bool(
                 self.conditional.search(text)
-                or self.conditional_before.search(text[: entry.position(text)])
+                or (
+                    self.conditional_before.search(text)
+                    and self.conditional_before.search(text[: entry.position(text)])
+                )
             )
         )
         return hypothetical and not self.personal.search(text)

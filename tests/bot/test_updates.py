@@ -86,3 +86,23 @@ async def test_throttling_is_per_person() -> None:
         await harness.feed(message("а", user=person(1)))
         await harness.feed(message("б", user=person(2)))
         assert len(harness.session.of(SendMessage)) == 2
+
+
+async def test_only_private_chats_and_the_operators_chat_pass() -> None:
+    from bot.middlewares.chats import PrivateChatsOnly
+
+    seen: list[int] = []
+
+    async def handler(event: object, data: dict[str, object]) -> None:
+        seen.append(data["event_chat"].id)  # type: ignore[attr-defined]
+
+    gate = PrivateChatsOnly(operators_chat_id=-100999)
+    for chat in (
+        Chat(id=7, type="private"),
+        Chat(id=-100999, type="supergroup", title="operators"),
+        Chat(id=-100123, type="supergroup", title="someone else's group"),
+        Chat(id=-100456, type="channel", title="a channel"),
+    ):
+        await gate(handler, message("x"), {"event_chat": chat})  # type: ignore[arg-type]
+    await gate(handler, message("x"), {})  # type: ignore[arg-type]
+    assert seen == [7, -100999]

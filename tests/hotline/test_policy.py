@@ -296,3 +296,11 @@ async def test_forget_erases_state_and_case(
     assert await policy.store.get(USER) is None
     assert await escalator.open_case(USER) is None
     assert escalator.requests == []
+
+
+async def test_menus_before_choosing_do_not_fix_the_language(policy: DialoguePolicy) -> None:
+    await pick(policy, "language")
+    await pick(policy, "menu:work")
+    reply = await say(policy, "сколько дней на регистрацию")
+    assert reply.language == "ru" and not reply.switched_language
+    assert "lang:ky" not in option_ids(reply)

@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from ivr.app import setup_ivr
-from tests.ivr.conftest import make_services, make_settings
+from tests.ivr.conftest import Call, make_services, make_settings
 
 
 async def test_setup_ivr_mounts_the_routes(audio_dir: Path) -> None:
@@ -29,3 +29,13 @@ async def test_without_a_token_the_phone_line_is_off(
     assert not setup_ivr(app, make_services(make_settings(audio_dir, twilio_auth_token=None)))
     assert "HOTLINE_TWILIO_AUTH_TOKEN is not set" in caplog.text
     assert not app.router.resources()
+
+
+async def test_hotline_serve_app_answers_a_signed_call(audio_dir: Path) -> None:
+    from hotline.commands.serve import build_app
+
+    services = make_services(make_settings(audio_dir))
+    app = build_app(services.core)
+    async with TestClient(TestServer(app)) as client:
+        twiml = await Call(client, "CA1").start()
+    assert twiml.find("Gather") is not None
