@@ -14,7 +14,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 
 from bot.commands_menu import publish_commands
 from bot.delivery import RetryingRequests
-from bot.handlers import commands, conversation, membership, unsupported
+from bot.handlers import commands, conversation, errors, membership, unsupported
 from bot.message_log import MessageLog, log_for
 from bot.middlewares.admission import AdmitUpdates, MemoryUpdateGate, RedisUpdateGate, UpdateGate
 from bot.middlewares.chats import PrivateChatsOnly
@@ -89,6 +89,7 @@ def build_dispatcher(
         pm_talk.build_router(),  # media from a person with an open case go to its topic
         unsupported.build_router(),
         membership.build_router(),
+        errors.build_router(),
     )
     dp.startup.register(publish_commands)
     dp.startup.register(start_case_outbox)

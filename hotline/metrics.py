@@ -28,6 +28,7 @@ HELP: dict[str, str] = {
     "telegram_retries_total": "Telegram API calls retried after flood control or a server error.",
     "telegram_send_failures_total": "Telegram API calls that failed after all retries.",
     "telegram_blocked_total": "People who blocked the bot.",
+    "telegram_handler_errors_total": "Updates whose handler failed (the person was told).",
 }
 
 

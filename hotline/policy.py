@@ -40,6 +40,8 @@ from nlu.types import ParseResult, RiskAssessment
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE: Final[Language] = "ky"
+# Topics still answered in the reply that escalates: the rest would only repeat the alarm.
+ANSWERED_WHILE_ESCALATING: Final = frozenset(opt.TOPICS) - {"emergency", "report_exploitation"}
 
 # What a person is told, in their language; kept here so extraction finds them.
 GREETING = N_(
@@ -183,15 +185,7 @@ class DialoguePolicy:
             if case is not None:
                 await self.escalator.relay_from_person(turn.user_key, text)
                 actions.append(PauseForOperator(case.number))
-            elif (
-                self._confident(parsed)
-                and parsed.intent in opt.TOPICS
-                and parsed.intent
-                not in (
-                    "emergency",
-                    "report_exploitation",
-                )
-            ):
+            elif self._confident(parsed) and parsed.intent in ANSWERED_WHILE_ESCALATING:
                 # Their question still deserves an answer while an operator is on the way.
                 actions.append(ShowAnswer(parsed.intent))
                 self.metrics.inc("answers_total", intent=parsed.intent)
@@ -324,9 +318,10 @@ class DialoguePolicy:
         (the phone line) or closed by an operator."""
         try:
             return await self.escalator.open_case(user_key)
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - whatever the escalator's failure
             # Without the case store we cannot know; answering is better than silence.
-            log.exception("escalator.open_case failed")
+            # Only the error's type is logged: database errors can quote stored text.
+            log.error("escalator.open_case failed: %s", type(exc).__name__)
             return None
 
     async def _escalate(
@@ -352,9 +347,10 @@ class DialoguePolicy:
         )
         try:
             case = await self.escalator.escalate(request)
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - whatever the escalator's failure
             # Never lose the person: tell them to call, and retry on their next message.
-            log.exception("escalation failed level=%s reason=%s", level, reason)
+            # Only the error's type is logged: the request carries the transcript excerpt.
+            log.error("escalation failed level=%s reason=%s: %s", level, reason, type(exc).__name__)
             self.metrics.inc("escalation_failures_total", level=level)
             return state, [*actions, SayText(ESCALATION_FAILED)]
         self.metrics.inc("escalations_total", level=level, reason=reason)

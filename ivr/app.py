@@ -8,10 +8,10 @@ import logging
 from aiohttp import web
 
 from hotline.content import ContentError
+from hotline.operator_hours import OperatorHours
 from ivr import routes
 from ivr.audio import AudioLibrary, audio_file_name, audio_handler
 from ivr.context import IVR_CONTEXT, IvrContext
-from ivr.hours import OperatorHours
 from ivr.ports import IvrServices
 from ivr.prompts import load_prompts
 from ivr.rescue import answer_with_a_human, last_resort_twiml

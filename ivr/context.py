@@ -10,10 +10,10 @@ from typing import Final
 
 from aiohttp import web
 
+from hotline.operator_hours import OperatorHours
 from hotline.settings import Settings
 from ivr.caller import Caller, caller_from_form
 from ivr.failures import log_failure
-from ivr.hours import OperatorHours
 from ivr.menus import MENU_NAMES, MenuName
 from ivr.ports import IvrServices
 from ivr.prompts import PromptBook

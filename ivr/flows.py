@@ -142,6 +142,21 @@ async def help_now(ctx: IvrContext, caller: Caller, language: Language) -> Voice
     )
 
 
+async def report_now(
+    ctx: IvrContext, caller: Caller, language: Language, intent: str
+) -> VoiceResponse:
+    """The answer's short safety advice, then a human, reported as a high-risk case."""
+    response = VoiceResponse()
+    try:
+        summary = ctx.services.content.answer(language, intent).summary
+    except LookupError:
+        pass  # the transfer matters more than the advice
+    else:
+        ctx.speaker.text(response, language, answer_key(intent), summary)
+    ctx.count("ivr_report_now_total", language=language)
+    return await connect_to_human(ctx, caller, language, response, level="high", intent=intent)
+
+
 async def ask_policy(ctx: IvrContext, turn: Turn) -> Reply:
     """One turn of the shared dialogue policy; too slow counts as a failure (a human takes over)."""
     async with asyncio.timeout(ctx.settings.ivr_turn_timeout_seconds):

@@ -30,7 +30,14 @@ class HelpNow:
     """Emergency numbers, an emergency escalation and a transfer, without asking the policy."""
 
 
-Entry = Submenu | Topic | HelpNow
+@dataclass(frozen=True, slots=True)
+class ReportNow:
+    """ "This is happening to me": a short answer, then a human, reported as high risk."""
+
+    intent: str = "report_exploitation"
+
+
+Entry = Submenu | Topic | HelpNow | ReportNow
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +94,9 @@ MENUS: Final[Mapping[MenuName, Menu]] = {
     "trafficking": Menu(
         "menu_trafficking",
         "main",
-        _topics("trafficking_signs", "job_offer_check", "report_exploitation"),
+        # A caller who presses 3 says it is happening to them: that is a high-risk report,
+        # which goes to a human at once (INTENTS.md), after the short safety answer.
+        {**_topics("trafficking_signs", "job_offer_check"), "3": ReportNow()},
     ),
 }
 
@@ -98,5 +107,5 @@ def menu_topics() -> tuple[str, ...]:
         entry.intent
         for menu in MENUS.values()
         for entry in menu.keys.values()
-        if isinstance(entry, Topic)
+        if isinstance(entry, Topic | ReportNow)
     )

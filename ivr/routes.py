@@ -19,6 +19,7 @@ from ivr.menus import (
     REPEAT_KEY,
     HelpNow,
     MenuName,
+    ReportNow,
     Submenu,
     Topic,
 )
@@ -84,6 +85,8 @@ async def menu(request: web.Request) -> web.Response:
         return render_twiml(flows.menu_step(ctx, language, entry.name))
     if isinstance(entry, HelpNow):
         return render_twiml(await flows.help_now(ctx, caller, language))
+    if isinstance(entry, ReportNow):
+        return render_twiml(await flows.report_now(ctx, caller, language, entry.intent))
     if isinstance(entry, Topic):
         turn = Turn(caller.key, "phone", option=f"intent:{entry.intent}", language_hint=language)
         reply = await flows.ask_policy(ctx, turn)

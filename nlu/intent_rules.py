@@ -83,7 +83,7 @@ def apply_intent_rules(
     top = ranking[0].intent
     level = hits_level(hits)
     serious = level in {"high", "emergency"}
-    indicators = {e.indicator for e in hits if e.indicator and e.level in {"high", "emergency"}}
+    indicators = {i for e in hits if e.level in {"high", "emergency"} for i in e.indicators}
     if top == "wages_unpaid" and indicators - {"withholding_of_wages"}:
         return _promote(ranking, REPORT)
     if top != REPORT:

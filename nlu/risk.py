@@ -51,7 +51,7 @@ class LexiconEntry:
     """One reviewable rule: every `all` pattern and no `none` pattern in one sentence."""
 
     id: str
-    indicator: str | None
+    indicators: tuple[str, ...]  # ILO indicators; empty where none fits
     level: RiskLevel
     all: tuple[re.Pattern[str], ...]
     none: tuple[re.Pattern[str], ...]
@@ -190,12 +190,13 @@ def parse_lexicon(document: dict[str, Any]) -> RiskLexicon:
     seen: set[str] = set()
     for item in document.get("entries") or []:
         entry_id = str(item["id"])
-        indicator = item.get("indicator")
+        raw = item.get("indicators", item.get("indicator"))
+        indicators = tuple(raw) if isinstance(raw, list) else ((raw,) if raw else ())
         level = item.get("level")
         if entry_id in seen:
             raise ValueError(f"duplicate risk lexicon id {entry_id}")
-        if indicator is not None and indicator not in INDICATORS:
-            raise ValueError(f"{entry_id}: unknown indicator {indicator}")
+        if set(indicators) - set(INDICATORS):
+            raise ValueError(f"{entry_id}: unknown indicator in {indicators}")
         if level not in RISK_LEVELS or level == "none":
             raise ValueError(f"{entry_id}: level must be concern, high or emergency")
         if not item.get("note"):
@@ -204,7 +205,7 @@ def parse_lexicon(document: dict[str, Any]) -> RiskLexicon:
         entries.append(
             LexiconEntry(
                 id=entry_id,
-                indicator=indicator,
+                indicators=indicators,
                 level=cast(RiskLevel, level),
                 all=tuple(_compile(p, terms) for p in item["all"]),
                 none=tuple(_compile(p, terms) for p in item.get("none") or ()),
@@ -307,7 +308,7 @@ def risk_from_hits(
         floor = INTENT_FLOORS.get(ranking[0].intent)
         if floor and ranking[0].confidence >= floor[0] and risk_rank(floor[1]) > risk_rank(level):
             level = floor[1]
-    indicators = _ordered(e.indicator for e in hits if e.indicator)
+    indicators = _ordered(i for e in hits for i in e.indicators)
     return RiskAssessment(level=level, indicators=indicators)
 
 

@@ -66,14 +66,15 @@ async def forget(message: Message, bot: Bot, state: FSMContext, talk: Talk) -> N
     assert message.from_user is not None
     language = await talk.language_of(message.from_user)
     message_ids = [*await talk.log.pop_all(bot.id, message.chat.id), message.message_id]
-    await talk.policy.forget(user_key(message.from_user))
-    await state.clear()
+    # The chat first: it is what a watched phone shows, and needs none of our stores.
     for first in range(0, len(message_ids), DELETE_BATCH):
         try:
             await bot.delete_messages(message.chat.id, message_ids[first : first + DELETE_BATCH])
         except TelegramAPIError as exc:
             # Older than 48 hours or already gone: nothing more we can delete.
             log.info("deleting messages failed: %s", type(exc).__name__)
+    await talk.policy.forget(user_key(message.from_user))
+    await state.clear()
     # It says only that it is done: a watched phone must not learn what was talked about.
     text = f"{t(language, DATA_ERASED)} {t(language, FORGOTTEN)}"
     await talk.deliver(bot, message.chat.id, message.from_user, [Outgoing(text)])

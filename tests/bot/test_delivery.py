@@ -98,3 +98,17 @@ async def test_entity_too_large_is_not_retried(harness: Harness, naps: list[floa
     await harness.feed(message("Здравствуйте"))
     assert naps == []
     assert len(harness.texts()) == 1
+
+
+async def test_a_failing_handler_tells_the_person_and_logs_no_text(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(turn: object) -> None:
+        raise RuntimeError("INSERT failed: parameters ('Забрали паспорт',)")
+
+    monkeypatch.setattr(harness.services.policy, "handle", broken)
+    await harness.feed(message("Забрали паспорт и не отпускают"))
+    [notice] = harness.texts()
+    assert "189" in notice
+    assert "паспорт" not in caplog.text
+    assert harness.services.metrics.value("telegram_handler_errors_total") == 1

@@ -184,3 +184,24 @@ async def test_withheld_number_gets_no_callback_number(line: Line) -> None:
     dialled = await call.press(main, "0")
     await call.post(dial_action(dialled), DialCallStatus="no-answer")
     assert all(r.callback_number is None for r in line.escalations)
+
+
+@pytest.mark.parametrize(("language_key", "language"), [("1", "ky"), ("2", "ru")])
+async def test_this_is_happening_to_me_reads_the_advice_then_reaches_a_human(
+    line: Line, language_key: str, language: str
+) -> None:
+    call = line.call()
+    main = await call.press(await call.start(), language_key)
+    trafficking = await call.press(main, "3")
+    twiml = await call.press(trafficking, "3")
+
+    dial = twiml.find("Dial")
+    assert dial is not None and dial.findtext("Number") == line.ctx.settings.operator_phone
+    advice = line.ctx.services.content.answer(language, "report_exploitation").summary  # type: ignore[arg-type]
+    if language == "ru":
+        assert advice in spoken(twiml)  # said before the transfer
+    else:
+        assert twiml.find("Play") is not None  # Kyrgyz is played from a recording
+    [request] = line.escalations
+    assert request.reason == "phone_transfer"
+    assert request.level == "high" and request.intent == "report_exploitation"

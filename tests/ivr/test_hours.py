@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from ivr.hours import BISHKEK, OperatorHours
+from hotline.operator_hours import BISHKEK, OperatorHours
 
 
 def bishkek(day: int, hour: int, minute: int = 0) -> datetime:

@@ -1,10 +1,10 @@
-"""When Hotline 189 operators answer the phone, in Asia/Bishkek time."""
+"""When Hotline 189 operators are at work, in Asia/Bishkek time: shared by the bot and the phone."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -71,3 +71,17 @@ def _minute_of_day(text: str) -> int:
         return _END_OF_DAY
     parsed = time.fromisoformat(text)
     return parsed.hour * 60 + parsed.minute
+
+
+def next_opening(hours: OperatorHours, now: datetime) -> datetime | None:
+    """When operators are next at work (Bishkek time); None while they are at work now."""
+    if hours.is_open(now):
+        return None
+    local = now.astimezone(BISHKEK)
+    start = timedelta(minutes=hours.start_minute)
+    for days_ahead in range(8):
+        day = local + timedelta(days=days_ahead)
+        candidate = day.replace(hour=0, minute=0, second=0, microsecond=0) + start
+        if candidate > local and hours.is_open(candidate):
+            return candidate
+    return None  # no working day configured at all
