@@ -42,3 +42,22 @@ def test_core_imports_no_adapter() -> None:
 def test_the_scan_sees_imports() -> None:
     sample = ROOT / "hotline" / "commands" / "serve.py"
     assert any(n.startswith("bot") for n in imported_modules(sample))
+
+
+def _offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for name in imported_modules(path):
+            if name.split(".")[0] in forbidden:
+                found.append(f"{path.relative_to(ROOT)} imports {name}")
+    return found
+
+
+def test_nlu_imports_nothing_of_ours() -> None:
+    assert _offenders("nlu", ("hotline", "bot", "ivr", "aiogram", "twilio")) == []
+
+
+def test_adapters_do_not_import_each_other() -> None:
+    # What both need (operator hours, escalation) lives in the core.
+    assert _offenders("bot", ("ivr", "twilio")) == []
+    assert _offenders("ivr", ("bot", "aiogram")) == []
