@@ -261,6 +261,13 @@ def read_model(path: Path) -> TrainedModel:
         )
 
 
+def _remove_stale(current: Path) -> None:
+    """Delete models cached for older data or code; they would only fill the disk."""
+    for old in current.parent.glob("embedded-*.npz"):
+        if old != current:
+            old.unlink(missing_ok=True)
+
+
 class EmbeddedEngine:
     """Ranks intents in-process; satisfies `nlu.types.IntentEngine`."""
 
@@ -303,6 +310,7 @@ class EmbeddedEngine:
         )
         try:
             save_model(model, path)
+            _remove_stale(path)
         except OSError as exc:
             logger.warning("could not cache the embedded model in %s (%s)", cache_dir, exc)
         return cls(model, from_cache=False)

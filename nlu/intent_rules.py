@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from nlu.risk import LexiconEntry, RiskLexicon, hits_level
+from nlu.risk import LexiconEntry, RiskLexicon, asks_about_risk, hits_level
 from nlu.types import IntentScore, NormalizedText
 
 Ranker = Callable[[NormalizedText], list[IntentScore]]
@@ -47,11 +47,15 @@ _SENTENCES: Final = re.compile(r"(?<=[.!?…\n])\s*|\s*\n\s*")
 
 
 def _promote(ranking: Sequence[IntentScore], intent: str) -> list[IntentScore]:
-    """Move `intent` to the top, giving it the top confidence (the ranking stays sorted)."""
-    top = ranking[0].confidence
-    chosen = next((s for s in ranking if s.intent == intent), IntentScore(intent, 0.0))
-    rest = [s for s in ranking if s.intent != intent]
-    return [IntentScore(intent, max(top, chosen.confidence)), *rest]
+    """Swap `intent` with the top: it takes the top confidence, the old top takes its own."""
+    top = ranking[0]
+    if top.intent == intent:
+        return list(ranking)
+    chosen = next((s.confidence for s in ranking if s.intent == intent), 0.0)
+    rest = [s for s in ranking[1:] if s.intent != intent]
+    rest.append(IntentScore(top.intent, chosen))
+    rest.sort(key=lambda s: -s.confidence)
+    return [IntentScore(intent, top.confidence), *rest]
 
 
 def _topic_sentence(
@@ -90,7 +94,7 @@ def apply_intent_rules(
         return list(ranking)
     if level == "emergency":
         return _promote(ranking, "emergency")
-    if not serious and lexicon.generic_strong.search(message.folded):
+    if not serious and asks_about_risk(message.folded, lexicon):
         # A question about risks that the lexicon's guards recognised as such.
         alternative = next(
             (s.intent for s in ranking if s.intent not in {REPORT, "emergency"}), None

@@ -75,10 +75,11 @@ class Understanding:
         message: NormalizedText,
         guess: LanguageGuess,
         ranking: Sequence[IntentScore],
-        engine: str,
+        engine: IntentEngine,
         fallback: bool,
     ) -> ParseResult:
-        threshold = getattr(self.engine if not fallback else self.embedded, "threshold", 0.0)
+        # Each engine owns its out_of_scope threshold (the embedded one tunes it on data).
+        threshold = float(getattr(engine, "threshold", 0.0))
         hits = lexicon_hits(message.folded, self.lexicon)
         ranking = apply_intent_rules(ranking, message, hits, self.lexicon, self.embedded.rank_sync)
         top = ranking[0] if ranking else IntentScore(OUT_OF_SCOPE, 0.0)
@@ -100,7 +101,7 @@ class Understanding:
             risk=risk,
             ranking=tuple(ranking[:RANKING_SIZE]),
             language_clear=guess.clear,
-            engine=engine,
+            engine=engine.name,
             fallback=fallback,
         )
 
@@ -117,7 +118,7 @@ class Understanding:
         shown, message = self._prepare(text)
         guess = self._language(message, language_hint)
         ranking = self.embedded.rank_sync(message, guess.language)
-        return self._result(shown, message, guess, ranking, self.embedded.name, False)
+        return self._result(shown, message, guess, ranking, self.embedded, False)
 
     async def parse(self, text: str, language_hint: Language | None = None) -> ParseResult:
         """Understand one message; falls back to the embedded engine if the engine fails."""
@@ -125,14 +126,13 @@ class Understanding:
         guess = self._language(message, language_hint)
         if self.engine is self.embedded:
             ranking = self.embedded.rank_sync(message, guess.language)
-            return self._result(shown, message, guess, ranking, self.embedded.name, False)
+            return self._result(shown, message, guess, ranking, self.embedded, False)
         try:
             ranking = await asyncio.wait_for(
                 self.engine.rank(message, guess.language), timeout=self.timeout
             )
             if not ranking:
                 raise ValueError("the engine returned an empty ranking")
-            return self._result(shown, message, guess, ranking, self.engine.name, False)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - any engine failure must still get an answer
@@ -143,7 +143,8 @@ class Understanding:
                 type(exc).__name__,
             )
             ranking = self.embedded.rank_sync(message, guess.language)
-            return self._result(shown, message, guess, ranking, self.embedded.name, True)
+            return self._result(shown, message, guess, ranking, self.embedded, True)
+        return self._result(shown, message, guess, ranking, self.engine, False)
 
 
 class UnavailableEngine:

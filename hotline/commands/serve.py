@@ -29,9 +29,14 @@ PROMETHEUS_TYPE: Final = "text/plain; version=0.0.4"
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("serve", help="run the HTTP server (webhooks, /metrics)")
+    add_listen_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
+    """--host and --port, for every command that runs the server."""
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

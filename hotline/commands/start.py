@@ -12,6 +12,7 @@ import asyncio
 import sys
 
 from hotline.commands import chat
+from hotline.commands.serve import add_listen_arguments, serve
 from hotline.settings import get_settings
 
 NOTHING_CONFIGURED = """\
@@ -25,8 +26,7 @@ Type a question in Kyrgyz or Russian; a number picks an option; /quit ends.
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("start", help="run what is configured (make run)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
+    add_listen_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -35,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
     if settings.bot_token is None and settings.twilio_auth_token is None:
         print(NOTHING_CONFIGURED, file=sys.stderr)
         return chat.run(argparse.Namespace(lang=None))
-    from hotline.commands.serve import serve
     from hotline.services import build_services
 
     polling = settings.bot_token is not None and not settings.telegram_webhook_url

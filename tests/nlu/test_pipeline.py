@@ -106,3 +106,36 @@ def test_counters_count_parses_and_serious_risks(understanding: Understanding) -
     understanding.parse_sync("погода в бишкеке какая")
     assert understanding.counters["parse_total"] == before["parse_total"] + 2
     assert understanding.counters["risk_emergency_total"] == before["risk_emergency_total"] + 1
+
+
+def test_a_topic_question_with_harm_in_passing_keeps_its_topic(
+    understanding: Understanding,
+) -> None:
+    result = understanding.parse_sync("Патент керекпи? Кожоюн паспортумду алып коюп бербей жатат.")
+    assert result.intent == "work_permit"
+    assert result.risk.level == "high"
+
+
+def test_harm_named_as_the_main_point_is_a_report(understanding: Understanding) -> None:
+    result = understanding.parse_sync(
+        "Я хотел спросить про регистрацию. Но главное хозяин забрал паспорт и не отдает."
+    )
+    assert result.intent == "report_exploitation"
+
+
+def test_unpaid_wages_with_threats_is_a_report_not_wages(understanding: Understanding) -> None:
+    result = understanding.parse_sync("не платят зарплату и угрожают депортацией если пожалуюсь")
+    assert result.intent == "report_exploitation"
+    assert {"withholding_of_wages", "intimidation_threats"} <= set(result.risk.indicators)
+
+
+def test_a_question_about_the_rules_is_not_a_report(understanding: Understanding) -> None:
+    result = understanding.parse_sync("может ли работодатель забрать паспорт")
+    assert result.intent == "trafficking_signs"
+    assert result.risk.level == "none"
+
+
+def test_rules_keep_the_ranking_a_distribution(understanding: Understanding) -> None:
+    result = understanding.parse_sync("не платят зарплату и угрожают депортацией если пожалуюсь")
+    confidences = [score.confidence for score in result.ranking]
+    assert confidences == sorted(confidences, reverse=True)
