@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     operator_phone: str | None = None
     operator_hours: str = "09:00-18:00"  # Asia/Bishkek; "00:00-24:00" for round the clock
     operator_days: str = "1-5"  # ISO weekdays, Monday = 1
-    phone_salt: SecretStr = SecretStr("change-me")  # salts the hash that stands for a number
+    # Salts the hash that stands for a caller's number; unset: generated once into var/.
+    phone_salt: SecretStr | None = None
     # Phone line (ivr/): Kyrgyz speech recognition is off unless a language code is set
     # (e.g. "ky-KG"); without it Kyrgyz callers use the keypad only.
     ivr_speech_language_ky: str | None = None

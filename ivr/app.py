@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from hotline.content import ContentError
+from hotline.local_secrets import phone_salt
 from hotline.operator_hours import OperatorHours
 from ivr import routes
 from ivr.audio import AudioLibrary, audio_file_name, audio_handler
@@ -42,6 +43,7 @@ def build_ivr_app(services: IvrServices) -> web.Application:
             language_ttl_seconds=settings.retention_days * 24 * 3600,
         ),
         hours=OperatorHours.from_settings(settings.operator_hours, settings.operator_days),
+        phone_salt=phone_salt(settings),
     )
     ctx.last_resort = last_resort_twiml(ctx)
     _warn_missing_recordings(ctx, library)

@@ -38,6 +38,7 @@ class IvrContext:
     links: Links
     store: CallStore
     hours: OperatorHours
+    phone_salt: str  # read once: a request must not touch the disk for it
     clock: Callable[[], datetime] = field(default=_utc_now)
     twiml_cache: TwimlCache = field(default_factory=TwimlCache)
     last_resort: str = ""  # fixed TwiML for when even the rescue fails (see ivr.rescue)
@@ -47,7 +48,7 @@ class IvrContext:
         return dict(proxy.items()) if proxy is not None else {}
 
     def caller(self, request: web.Request) -> Caller:
-        return caller_from_form(self.form(request), self.settings.phone_salt.get_secret_value())
+        return caller_from_form(self.form(request), self.phone_salt)
 
     def language_of(self, request: web.Request, param: str = "l") -> Language:
         """The language carried in the step's URL; the configured default if absent."""

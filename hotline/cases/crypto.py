@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from hotline.local_secrets import configured_or_local
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +41,7 @@ def load_sealer(configured_keys: str | None, var_dir: Path) -> Sealer:
     """Use HOTLINE_ENCRYPTION_KEY; on embedded defaults keep a generated key in var/."""
     if configured_keys:
         return Sealer(configured_keys)
-    key_file = var_dir / "encryption.key"
-    if not key_file.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(Fernet.generate_key())
-        log.warning(
-            "HOTLINE_ENCRYPTION_KEY is not set: generated %s; set the variable in production",
-            key_file,
-        )
-    return Sealer(key_file.read_text().strip())
+    key = configured_or_local(
+        None, var_dir, "encryption.key", lambda: Fernet.generate_key().decode("ascii")
+    )
+    return Sealer(key)
