@@ -48,7 +48,10 @@ async def test_server_down_falls_back_to_embedded_and_is_counted() -> None:
     understanding = build_understanding(
         engine="rasa", rasa_url=f"http://127.0.0.1:{_closed_port()}", timeout=0.3
     )
-    result = await understanding.parse("работодатель забрал паспорт и не отдает")
+    try:
+        result = await understanding.parse("работодатель забрал паспорт и не отдает")
+    finally:
+        await understanding.aclose()
     assert result.fallback is True
     assert result.engine == "embedded"
     assert result.risk.level in {"high", "emergency"}
@@ -67,7 +70,10 @@ async def test_slow_server_never_makes_the_person_wait_past_the_timeout() -> Non
             engine="rasa", rasa_url=str(server.make_url("")), timeout=0.3
         )
         started = time.monotonic()
-        result = await understanding.parse("патент керекпи")
+        try:
+            result = await understanding.parse("патент керекпи")
+        finally:
+            await understanding.aclose()
         took = time.monotonic() - started
     assert result.fallback is True
     assert took < 1.5
@@ -99,7 +105,10 @@ async def test_real_server_ranks_our_intents(rasa_url: str) -> None:
 @pytest.mark.rasa
 async def test_real_server_through_the_pipeline_keeps_our_risk(rasa_url: str) -> None:
     understanding = build_understanding(engine="rasa", rasa_url=rasa_url, timeout=5)
-    result = await understanding.parse("паспортумду алып коюшту, чыгарбай жатат")
+    try:
+        result = await understanding.parse("паспортумду алып коюшту, чыгарбай жатат")
+    finally:
+        await understanding.aclose()
     assert result.engine == "rasa"
     assert result.fallback is False
     assert result.language == "ky"
