@@ -35,7 +35,9 @@ CONVERSATIONAL: Final = frozenset(
 )
 TOPICS: Final = tuple(i for i in INTENTS if i not in CONVERSATIONAL)
 
-# The menu, grouped as in the phone menu (ivr/menus.py) so both channels feel the same.
+# The menu of both channels: the bot's buttons and the phone's keys (ivr/menus.py) come from
+# here. The recorded phone prompts (content/*/ivr.yml) name the keys in this order:
+# reorder both together.
 GROUPS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "work": (
         ui.MENU_WORK_RIGHTS,

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
+from hotline.options import GROUPS
+
 MenuName = Literal["main", "work", "documents", "trafficking"]
 MENU_NAMES: Final[tuple[MenuName, ...]] = get_args(MenuName)
 
@@ -48,7 +50,14 @@ class Menu:
 
 
 def _topics(*intents: str) -> dict[str, Entry]:
-    return {str(key): Topic(intent) for key, intent in enumerate(intents, start=1)}
+    if len(intents) > 8:
+        raise ValueError("a phone menu has keys 1-8 only: 9 repeats, 0 is the operator")
+    # A caller who presses the report key says it is happening to them: a high-risk report,
+    # which goes to a human at once (INTENTS.md), after the short safety answer.
+    return {
+        str(key): ReportNow(intent) if intent == "report_exploitation" else Topic(intent)
+        for key, intent in enumerate(intents, start=1)
+    }
 
 
 # Grouped as a caller thinks of their problem; the most asked topic of each group first.
@@ -65,39 +74,10 @@ MENUS: Final[Mapping[MenuName, Menu]] = {
             "5": HelpNow(),
         },
     ),
-    "work": Menu(
-        "menu_work",
-        "main",
-        _topics(
-            "wages_unpaid",
-            "employment_contract",
-            "work_permit",
-            "medical_care",
-            "pension",
-            "children_education",
-            "diploma_recognition",
-        ),
-    ),
-    "documents": Menu(
-        "menu_documents",
-        "main",
-        _topics(
-            "registration_russia",
-            "registration_kazakhstan",
-            "medical_exam_fingerprinting",
-            "stay_duration",
-            "lost_documents",
-            "entry_ban",
-            "consular_registration",
-        ),
-    ),
-    "trafficking": Menu(
-        "menu_trafficking",
-        "main",
-        # A caller who presses 3 says it is happening to them: that is a high-risk report,
-        # which goes to a human at once (INTENTS.md), after the short safety answer.
-        {**_topics("trafficking_signs", "job_offer_check"), "3": ReportNow()},
-    ),
+    # The topic groups are the bot's (hotline.options.GROUPS), so both channels feel the same.
+    "work": Menu("menu_work", "main", _topics(*GROUPS["work"][1])),
+    "documents": Menu("menu_documents", "main", _topics(*GROUPS["documents"][1])),
+    "trafficking": Menu("menu_trafficking", "main", _topics(*GROUPS["trafficking"][1])),
 }
 
 
