@@ -12,12 +12,13 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 
-from bot.commands_menu import publish_commands
+from bot.commands_menu import publish_commands_on_startup, stop_publishing
 from bot.delivery import RetryingRequests
 from bot.handlers import commands, conversation, errors, membership, unsupported
 from bot.message_log import MessageLog, log_for
 from bot.middlewares.admission import AdmitUpdates, MemoryUpdateGate, RedisUpdateGate, UpdateGate
 from bot.middlewares.chats import PrivateChatsOnly
+from bot.middlewares.fsm import FSMWithoutStates
 from bot.operators import group_talk, pm_talk
 from bot.operators.wiring import start_case_outbox, stop_case_outbox
 from bot.talk import Talk
@@ -72,6 +73,7 @@ def build_dispatcher(
     )
     dp = Dispatcher(
         storage=storage,
+        disable_fsm=True,  # FSMWithoutStates instead, after admission (see there)
         services=services,
         policy=services.policy,
         content=services.content,
@@ -82,6 +84,9 @@ def build_dispatcher(
     gate = gate or (RedisUpdateGate(redis) if redis else MemoryUpdateGate())
     dp.update.outer_middleware(PrivateChatsOnly(services.settings.operators_chat_id))
     dp.update.outer_middleware(AdmitUpdates(gate, services.metrics, limit=throttle_limit))
+    dp.update.outer_middleware(
+        FSMWithoutStates(storage, dp.fsm.events_isolation, strategy=dp.fsm.strategy)
+    )
     dp.include_routers(
         group_talk.build_router(),  # first: case topics (operator replies, /claim, /note, /close)
         commands.build_router(),
@@ -91,7 +96,8 @@ def build_dispatcher(
         membership.build_router(),
         errors.build_router(),
     )
-    dp.startup.register(publish_commands)
+    dp.startup.register(publish_commands_on_startup)
+    dp.shutdown.register(stop_publishing)
     dp.startup.register(start_case_outbox)
     dp.shutdown.register(stop_case_outbox)
     return dp

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +47,8 @@ class Settings(BaseSettings):
     ivr_turn_timeout_seconds: float = 6.0  # a policy turn slower than this reaches a human
 
     redis_url: str | None = None
-    database_url: str = Field(
-        default_factory=lambda: f"sqlite+aiosqlite:///{DEFAULT_VAR_DIR / 'hotline.sqlite3'}"
-    )
+    # Unset: a SQLite file in var_dir, next to the key that encrypts its personal data.
+    database_url: str = ""
     encryption_key: SecretStr | None = None
     retention_days: int = 30
 
@@ -60,6 +59,12 @@ class Settings(BaseSettings):
     content_dir: Path = REPO_ROOT / "content"
     var_dir: Path = DEFAULT_VAR_DIR
     state_ttl_seconds: int = 7 * 24 * 3600
+
+    @model_validator(mode="after")
+    def _database_in_var_dir(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'hotline.sqlite3'}"
+        return self
 
 
 @lru_cache(maxsize=1)

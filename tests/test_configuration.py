@@ -35,3 +35,10 @@ def test_empty_values_in_env_example_mean_defaults(monkeypatch: object, tmp_path
     assert settings.bot_token is None
     assert settings.nlu_engine == "embedded"
     assert settings.database_url.startswith("sqlite+aiosqlite:///")
+
+
+def test_default_database_lives_in_the_var_dir(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path, database_url="")
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / 'hotline.sqlite3'}"
+    explicit = Settings(var_dir=tmp_path, database_url="postgresql+asyncpg://h@db/hotline")
+    assert explicit.database_url == "postgresql+asyncpg://h@db/hotline"
