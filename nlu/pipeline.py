@@ -20,7 +20,7 @@ from nlu.embedded import DEFAULT_CACHE_DIR, EmbeddedEngine
 from nlu.intent_rules import apply_intent_rules
 from nlu.language import LanguageGuess, LanguageIdentifier, default_identifier
 from nlu.normalize import MAX_CHARS, normalize, sanitize
-from nlu.risk import RiskLexicon, lexicon_hits, load_lexicon, risk_from_hits
+from nlu.risk import LexiconEntry, RiskLexicon, lexicon_hits, load_lexicon, risk_from_hits
 from nlu.types import IntentEngine, IntentScore, NormalizedText, ParseResult
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
 DEFAULT_TIMEOUT: Final = 0.5
 OUT_OF_SCOPE: Final = "out_of_scope"
 RANKING_SIZE: Final = 5  # enough for a "did you mean" menu; the rest is noise
+MAX_RISK_CHARS: Final = 200_000  # a message is read for red flags up to this length
+WINDOW_OVERLAP: Final = 500  # characters shared by neighbouring risk windows
 
 
 class Understanding:
@@ -81,6 +83,8 @@ class Understanding:
         # Each engine owns its out_of_scope threshold (the embedded one tunes it on data).
         threshold = float(getattr(engine, "threshold", 0.0))
         hits = lexicon_hits(message.folded, self.lexicon)
+        if len(text) > MAX_CHARS:
+            hits = hits + self._hits_after_head(text)
         ranking = apply_intent_rules(ranking, message, hits, self.lexicon, self.embedded.rank_sync)
         top = ranking[0] if ranking else IntentScore(OUT_OF_SCOPE, 0.0)
         intent, confidence = top.intent, top.confidence
@@ -104,6 +108,19 @@ class Understanding:
             engine=engine.name,
             fallback=fallback,
         )
+
+    def _hits_after_head(self, text: str) -> list[LexiconEntry]:
+        """Look for red flags beyond the first MAX_CHARS too: one may come last.
+
+        Intent ranking reads the head only; risk reads the whole message (up to
+        MAX_RISK_CHARS) in overlapping windows, so a flag across a boundary is still seen.
+        """
+        found: list[LexiconEntry] = []
+        step = MAX_CHARS - WINDOW_OVERLAP
+        for start in range(step, min(len(text), MAX_RISK_CHARS), step):
+            window = normalize(text[start : start + MAX_CHARS])
+            found.extend(lexicon_hits(window.folded, self.lexicon))
+        return found
 
     @staticmethod
     def _prepare(text: str) -> tuple[str, NormalizedText]:

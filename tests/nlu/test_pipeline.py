@@ -139,3 +139,20 @@ def test_rules_keep_the_ranking_a_distribution(understanding: Understanding) -> 
     result = understanding.parse_sync("не платят зарплату и угрожают депортацией если пожалуюсь")
     confidences = [score.confidence for score in result.ranking]
     assert confidences == sorted(confidences, reverse=True)
+
+
+def test_a_red_flag_at_the_end_of_a_very_long_message_is_seen(
+    understanding: Understanding,
+) -> None:
+    filler = "подскажите пожалуйста про регистрацию и работу в россии "
+    for length in (10_000, 100_000):
+        text = (filler * (length // len(filler) + 1))[: length - 45]
+        text += " работодатель забрал паспорт и не отпускает"
+        result = understanding.parse_sync(text)
+        assert result.risk.level in {"high", "emergency"}, length
+        assert "retention_of_documents" in result.risk.indicators
+
+
+def test_a_long_harmless_message_raises_no_alarm(understanding: Understanding) -> None:
+    text = "подскажите пожалуйста про регистрацию и работу в россии " * 1_800
+    assert understanding.parse_sync(text).risk.level == "none"
