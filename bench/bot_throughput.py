@@ -1,13 +1,20 @@
 """Updates per second through the whole Telegram dispatcher, Redis storage, mocked Bot API.
 
     .venv/bin/python bench/bot_throughput.py [--updates 5000] [--users 500] [--concurrency 20]
-        [--nlu real|fake] [--storage redis|memory]
+        [--nlu real|fake] [--storage redis|memory] [--escalator memory|sqlite|postgres|all]
+        [--no-case-index]
 
 Everything a real update goes through runs: deduplication (Redis SET NX), the chat
 filter, throttling (Redis INCR), FSM storage (Redis, db 4), the dialogue policy with its
 state in Redis, rendering, and the session's retry middleware. Only the HTTP call to
 Telegram is replaced by a session that answers at once. Updates are fed concurrently,
 as long polling and the webhook handler do (one task per update).
+
+`--escalator` picks what escalations go to: `memory` (`RecordingEscalator`), or the real
+durable case store (`CaseEscalator` with its case index, as `build_services` wires it) on
+a fresh SQLite file or in a fresh schema of PostgreSQL at 127.0.0.1:5432/test (dropped
+afterwards); `all` runs the three in turn and prints each. `--no-case-index` leaves out
+the case index, so that `open_case` queries the database on every turn (as before it).
 """
 
 from __future__ import annotations
@@ -15,7 +22,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +37,24 @@ from aiogram.types import Update  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
 from bot.dispatcher import build_bot, build_dispatcher  # noqa: E402
-from hotline.escalation import RecordingEscalator  # noqa: E402
+from hotline.cases.crypto import Sealer  # noqa: E402
+from hotline.cases.database import session_factory, upgrade_database  # noqa: E402
+from hotline.cases.escalator import (  # noqa: E402
+    CaseEscalator,
+    CaseIndex,
+    MemoryCaseIndex,
+    RedisCaseIndex,
+)
+from hotline.cases.store import CaseStore  # noqa: E402
+from hotline.escalation import Escalator, RecordingEscalator  # noqa: E402
 from hotline.services import build_services  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 from tests.bot.mocked_bot import TOKEN, MockedSession  # noqa: E402
 from tests.bot.updates import message, person, press  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/4"  # the benchmarks' database
+POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+ESCALATORS = ("memory", "sqlite", "postgres")
 TEXTS = (
     "Сколько дней на регистрацию?",
     "Каттоого канча күн бар?",
@@ -55,7 +77,67 @@ def understanding(kind: str) -> Any:
     return FakeUnderstanding(SCRIPT)
 
 
-async def run(updates: int, users: int, nlu: str, concurrency: int, storage: str) -> float:
+@asynccontextmanager
+async def case_store(kind: str) -> AsyncIterator[CaseStore]:
+    """A migrated, empty case store on a fresh SQLite file or PostgreSQL schema."""
+    from cryptography.fernet import Fernet
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    sealer = Sealer(Fernet.generate_key().decode())
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as directory:
+            engine = create_async_engine(f"sqlite+aiosqlite:///{directory}/cases.sqlite3")
+            await upgrade_database(engine)
+            yield CaseStore(session_factory(engine), sealer, engine=engine)
+            await engine.dispose()
+        return
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(POSTGRES_URL)
+    async with admin.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_async_engine(  # as hotline.cases.database.create_engine, own schema
+        POSTGRES_URL,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"search_path": schema}},
+    )
+    try:
+        await upgrade_database(engine)
+        yield CaseStore(session_factory(engine), sealer, engine=engine)
+    finally:
+        await engine.dispose()
+        async with admin.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+async def run(
+    updates: int,
+    users: int,
+    nlu: str,
+    concurrency: int,
+    storage: str,
+    escalator: str,
+    case_index: bool = True,
+) -> float:
+    if escalator == "memory":
+        return await run_with(updates, users, nlu, concurrency, storage, escalator, None)
+    async with case_store(escalator) as store:
+        return await run_with(
+            updates, users, nlu, concurrency, storage, escalator, store, case_index
+        )
+
+
+async def run_with(
+    updates: int,
+    users: int,
+    nlu: str,
+    concurrency: int,
+    storage: str,
+    escalator_kind: str,
+    store: CaseStore | None,
+    case_index: bool = True,
+) -> float:
     redis = Redis.from_url(REDIS_URL)
     await redis.flushdb()
     redis_url = REDIS_URL if storage == "redis" else None
@@ -63,6 +145,14 @@ async def run(updates: int, users: int, nlu: str, concurrency: int, storage: str
     services = build_services(
         settings, understanding=understanding(nlu), escalator=RecordingEscalator()
     )
+    escalator: Escalator = services.escalator
+    if store is not None:  # as build_services wires the durable store
+        index: CaseIndex | None = (
+            RedisCaseIndex(services.redis) if services.redis else MemoryCaseIndex()
+        )
+        if not case_index:
+            index, escalator_kind = None, f"{escalator_kind} (no case index)"
+        escalator = services.policy.escalator = services.escalator = CaseEscalator(store, index)
     bot = build_bot(services, session=MockedSession())
     dp = build_dispatcher(services, throttle_limit=10_000)
     people = [person(100_000 + n) for n in range(users)]
@@ -88,7 +178,9 @@ async def run(updates: int, users: int, nlu: str, concurrency: int, storage: str
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started  # this process only: robust to a busy machine
     sent = len(bot.session.requests)  # type: ignore[attr-defined]
+    cases = len(await store.list_open()) if store is not None else len(escalator.requests)  # type: ignore[attr-defined]
     await dp.storage.close()
+    services.escalator = RecordingEscalator()  # the store is closed by its owner
     await services.close()
     await redis.flushdb()  # database 4 is the benchmarks' own
     await redis.aclose()
@@ -96,8 +188,8 @@ async def run(updates: int, users: int, nlu: str, concurrency: int, storage: str
     print(
         f"{rate:,.0f} updates/s wall clock, {(updates - 50) / cpu:,.0f} per CPU-second "
         f"({updates - 50} updates, {users} people, nlu={nlu}, storage={storage}, "
-        f"concurrency={concurrency}, "
-        f"{sent} Bot API calls)"
+        f"concurrency={concurrency}, escalator={escalator_kind}, "
+        f"{sent} Bot API calls, {cases} cases)"
     )
     return rate
 
@@ -109,8 +201,22 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--nlu", choices=("real", "fake"), default="real")
     parser.add_argument("--storage", choices=("redis", "memory"), default="redis")
+    parser.add_argument("--escalator", choices=(*ESCALATORS, "all"), default="memory")
+    parser.add_argument("--no-case-index", dest="case_index", action="store_false")
     args = parser.parse_args()
-    asyncio.run(run(args.updates, args.users, args.nlu, args.concurrency, args.storage))
+    kinds = ESCALATORS if args.escalator == "all" else (args.escalator,)
+    for kind in kinds:
+        asyncio.run(
+            run(
+                args.updates,
+                args.users,
+                args.nlu,
+                args.concurrency,
+                args.storage,
+                kind,
+                args.case_index,
+            )
+        )
 
 
 if __name__ == "__main__":

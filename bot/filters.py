@@ -37,3 +37,12 @@ async def has_data(query: CallbackQuery) -> bool:
 
 async def looks_like_command(message: Message) -> bool:
     return bool(message.text and message.text.startswith("/"))
+
+
+async def not_from_bot(message: Message) -> bool:
+    """Written by a person: anonymous admins and other bots look like bots."""
+    return message.from_user is not None and not message.from_user.is_bot
+
+
+async def in_topic(message: Message) -> bool:
+    return message.message_thread_id is not None

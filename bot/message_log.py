@@ -2,8 +2,8 @@
 
 Telegram lets a bot delete messages of a private chat for 48 hours, so older ids are
 useless and expire. Every update appends ids, and only /forget reads them: in Redis
-that is a list appended with one pipelined round trip and no read, where a JSON blob in
-FSM data would cost a read and a write on every update.
+that is a list appended with one command (pipelined with other updates') and no read,
+where a JSON blob in FSM data would cost a read and a write on every update.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from weakref import WeakKeyDictionary
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
+
+from hotline.redis_batch import batcher_for
 
 KEEP_SECONDS: Final = 48 * 3600
 KEEP_COUNT: Final = 500
@@ -43,7 +45,7 @@ return 1
 class RedisMessageLog:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._remember = redis.register_script(REMEMBER_SCRIPT)
+        self._batch = batcher_for(redis)  # pipelined with the other updates' commands
 
     @staticmethod
     def _key(bot_id: int, chat_id: int) -> str:
@@ -54,8 +56,8 @@ class RedisMessageLog:
         entries = [f"{i}:{now}" for i in message_ids if i is not None]
         if not entries:
             return
-        await self._remember(
-            keys=[self._key(bot_id, chat_id)], args=[KEEP_COUNT, KEEP_SECONDS, *entries]
+        await self._batch.script(
+            REMEMBER_SCRIPT, [self._key(bot_id, chat_id)], [KEEP_COUNT, KEEP_SECONDS, *entries]
         )
 
     async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:

@@ -25,6 +25,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 from aiogram import Bot
@@ -46,6 +47,7 @@ from bot.operators import cards
 from bot.operators import notices as say
 from bot.operators.hours import BISHKEK, OperatorHours, next_opening
 from hotline.cases.store import CaseNotFound, CaseStore, CaseView, OutboxView
+from hotline.content import ContentStore
 from hotline.i18n import translate
 from hotline.metrics import Metrics
 
@@ -106,7 +108,11 @@ class OutboxWorker:
         metrics: Metrics | None = None,
         budget: GroupBudget | None = None,
         poll_seconds: float = 1.0,
+        content: ContentStore | None = None,
     ) -> None:
+        # Numbers a notice names come from content/contacts.yml; checked here, at start.
+        contacts = (content or _default_content()).contacts
+        self.danger_numbers = say.danger_numbers(contacts)
         self.bot = bot
         self.store = store
         self.chat_id = operators_chat_id
@@ -267,8 +273,9 @@ class OutboxWorker:
             opens = next_opening(self.hours, self.store.now())
             if opens is not None:
                 when = opens.astimezone(BISHKEK).strftime("%d.%m %H:%M")
+                params = {"when": when, **self.danger_numbers}
                 await self.store.enqueue(
-                    case.id, "person_notice", {"msgid": say.AFTER_HOURS, "params": {"when": when}}
+                    case.id, "person_notice", {"msgid": say.AFTER_HOURS, "params": params}
                 )
                 await self.store.enqueue(
                     case.id, "topic_notice", {"text": say.AFTER_HOURS_SENT.format(when=when)}
@@ -502,3 +509,11 @@ def _chunks(text: str, size: int) -> list[str]:
 
 def _language(code: str) -> Literal["ky", "ru"]:
     return "ru" if code == "ru" else "ky"
+
+
+@lru_cache(maxsize=1)
+def _default_content() -> ContentStore:
+    """The configured content, for a worker built without one (tests, tools)."""
+    from hotline.settings import get_settings
+
+    return ContentStore.load(get_settings().content_dir)

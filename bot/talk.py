@@ -13,12 +13,26 @@ from aiogram.types import User
 
 from bot.identity import language_hint, user_key
 from bot.message_log import MessageLog, log_for
+from bot.middlewares.admission import throttled
 from bot.replies import Outgoing, Unreachable, render_reply, send_all
 from hotline.content import ContentStore
 from hotline.metrics import Metrics
 from hotline.policy import DialoguePolicy
-from hotline.turns import Reply, Turn
+from hotline.turns import Escalate, Reply, ShowEmergencyNumbers, Turn
 from nlu.catalogue import Language
+
+
+def is_urgent(reply: Reply) -> bool:
+    """A reply about safety: emergency numbers or an escalation. Never withheld."""
+    return any(isinstance(a, ShowEmergencyNumbers | Escalate) for a in reply.actions)
+
+
+def quiet_reply(reply: Reply | None = None) -> bool:
+    """Withhold this reply: its update is over the sender's limit and it is not urgent.
+
+    The update itself was still handled (see `bot.middlewares.admission`).
+    """
+    return throttled() is not None and (reply is None or not is_urgent(reply))
 
 
 @dataclass
@@ -54,10 +68,19 @@ class Talk:
         user: User | str,
         reply: Reply | list[Outgoing],
         incoming_id: int | None = None,
+        *,
+        urgent: Reply | None = None,
     ) -> list[int]:
-        """Send the reply; log message ids for /forget; note when the person blocked us."""
+        """Send the reply; log message ids for /forget; note when the person blocked us.
+
+        Over the person's limit only an urgent reply is sent (`quiet_reply`); `urgent` is the
+        core's reply behind a pre-rendered list, which decides for the list.
+        """
         key = user if isinstance(user, str) else user_key(user)
         messages = render_reply(reply, self.content) if isinstance(reply, Reply) else reply
+        if quiet_reply(reply if isinstance(reply, Reply) else urgent):
+            self.metrics.inc("telegram_replies_withheld_total")
+            messages = []
         try:
             sent = await send_all(bot, chat_id, messages)
         except Unreachable:

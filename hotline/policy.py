@@ -141,6 +141,10 @@ class DialoguePolicy:
         state = await self.store.get(user_key)
         return (state.language if state else None) or hint or DEFAULT_LANGUAGE
 
+    async def open_case(self, user_key: str) -> CaseRef | None:
+        """The person's open case, if any (None too when the escalator cannot say)."""
+        return await self._open_case(user_key)
+
     async def forget(self, user_key: str) -> None:
         """Erase the conversation and everything the escalator keeps about the person."""
         async with self._locks.hold(user_key):

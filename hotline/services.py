@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from nlu.pipeline import Understanding
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from hotline.cases.escalator import CaseEscalator
+from hotline.cases.escalator import CaseEscalator, CaseIndex, MemoryCaseIndex, RedisCaseIndex
 from hotline.cases.setup import build_case_store
 from hotline.content import ContentStore
 from hotline.escalation import Escalator
@@ -78,7 +78,13 @@ def build_services(
     else:
         store = MemoryConversationStore()
     # Durable cases (HOTLINE_DATABASE_URL); migrations run before the store's first query.
-    escalator = escalator or CaseEscalator(build_case_store(settings))
+    # The index answers "no open case" without a query: shared through Redis when there is
+    # one; in memory otherwise (one process; see hotline.cases.escalator).
+    if escalator is None:
+        index: CaseIndex = (
+            RedisCaseIndex(redis, settings.state_ttl_seconds) if redis else MemoryCaseIndex()
+        )
+        escalator = CaseEscalator(build_case_store(settings), index)
     policy = DialoguePolicy(understanding, content, store, escalator, metrics)
     log.info(
         "core ready: nlu=%s state=%s escalator=%s",

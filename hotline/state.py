@@ -13,6 +13,7 @@ from typing import Any, Final, Protocol
 
 from redis.asyncio import Redis
 
+from hotline.redis_batch import batcher_for
 from nlu.catalogue import LANGUAGES, RISK_LEVELS, Language, RiskLevel
 from nlu.types import RiskAssessment
 
@@ -128,6 +129,7 @@ class RedisConversationStore:
 
     def __init__(self, redis: Redis, ttl_seconds: int, prefix: str = "hotline:conv:") -> None:
         self._redis = redis
+        self._batch = batcher_for(redis)  # reads and writes pipelined with other turns'
         self._ttl = ttl_seconds
         self._prefix = prefix
 
@@ -135,11 +137,11 @@ class RedisConversationStore:
         return f"{self._prefix}{user_key}"
 
     async def get(self, user_key: str) -> ConversationState | None:
-        raw = await self._redis.get(self._key(user_key))
+        raw = await self._batch.call("GET", self._key(user_key))
         return ConversationState.from_json(raw) if raw is not None else None
 
     async def save(self, user_key: str, state: ConversationState) -> None:
-        await self._redis.set(self._key(user_key), state.to_json(), ex=self._ttl)
+        await self._batch.call("SET", self._key(user_key), state.to_json(), "EX", self._ttl)
 
     async def delete(self, user_key: str) -> None:
         await self._redis.delete(self._key(user_key))

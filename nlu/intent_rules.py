@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from nlu.risk import LexiconEntry, RiskLexicon, asks_about_risk, hits_level
+from nlu.risk import LexiconEntry, RiskLexicon, asks_about_risk, flatten, hits_level
 from nlu.types import IntentScore, NormalizedText
 
 Ranker = Callable[[NormalizedText], list[IntentScore]]
@@ -65,7 +65,7 @@ def _topic_sentence(
     if len(sentences) < 2 or _HARM_IS_MAIN.search(message.folded):
         return None
     for sentence in sentences:
-        if any(entry.matches(f" {sentence} ") for entry in flags):
+        if any(entry.matches(flatten(sentence)) for entry in flags):
             continue  # the sentence with the red flag is not the topic
         part = NormalizedText(original=sentence, cleaned=sentence, folded=sentence)
         best = rank(part)[0]
@@ -90,7 +90,7 @@ def apply_intent_rules(
     indicators = {i for e in hits if e.level in {"high", "emergency"} for i in e.indicators}
     if top == "wages_unpaid" and indicators - {"withholding_of_wages"}:
         return _promote(ranking, REPORT)
-    if top != REPORT:
+    if top not in {REPORT, "emergency"}:
         return list(ranking)
     if level == "emergency":
         return _promote(ranking, "emergency")
@@ -100,6 +100,8 @@ def apply_intent_rules(
             (s.intent for s in ranking if s.intent not in {REPORT, "emergency"}), None
         )
         return _promote(ranking, alternative) if alternative else list(ranking)
+    if top != REPORT:
+        return list(ranking)
     # Only when the lexicon itself saw the harm: risk must not depend on the classifier here.
     flags = [e for e in hits if e.level in {"high", "emergency"}]
     topic = _topic_sentence(message, flags, rank) if serious else None

@@ -36,6 +36,12 @@ INTENT_FLOORS: Final[dict[str, tuple[float, RiskLevel]]] = {
     "report_exploitation": (0.8, "high"),
     "wages_unpaid": (0.6, "concern"),
 }
+# A message the classifier splits between the two ("нас держат, бригадир бьет") is at
+# least `high` when report_exploitation + emergency together reach this. 0.7 was chosen
+# on nlu/eval/dev2.jsonl's second half: lower caught one more report for each extra
+# false alarm; on dev.jsonl it adds no false alarm.
+SERIOUS_INTENTS: Final = ("report_exploitation", "emergency")
+SERIOUS_FLOOR: Final = 0.7
 # "One may be enough; several together are a strong sign" (ILO): over a conversation,
 # a second distinct indicator in another turn makes the case `high`. Within one message
 # the lexicon's levels stand (the shared labelling keeps "long shifts and unpaid
@@ -43,6 +49,12 @@ INTENT_FLOORS: Final[dict[str, tuple[float, RiskLevel]]] = {
 SEVERAL_INDICATORS: Final = 2
 
 _SENTENCE_SPLIT: Final = re.compile(r"[.!?;\n…]+|\s(?:но|однако|бирок|а еще|а также)\s")
+# Inside a sentence, punctuation does not change what is said: "сказал, что убьет" and
+# "паспорт — у хозяина" must meet the patterns written "сказал что убьет". Commas,
+# colons, quotes, brackets and free-standing dashes become spaces before matching (the
+# guards still see the comma-separated clauses, see `_sentence_hits`).
+_INNER_PUNCTUATION: Final = re.compile(r"[,:\"«»“”„‘’'()\[\]*/]+|\s[-–—]+|[-–—]+\s")
+_SPACES: Final = re.compile(r"\s+")
 _TERM: Final = re.compile(r"\{([A-Z_]+)\}")
 
 
@@ -57,6 +69,9 @@ class LexiconEntry:
     none: tuple[re.Pattern[str], ...]
     conditional_ok: bool  # threats are conditional by nature: "если уйдешь, убьем"
     context: tuple[re.Pattern[str], ...] = ()  # must be somewhere in the whole message
+    # `all` and `context` together, shortest (usually cheapest) first: the whole-message
+    # pre-check stops at the first pattern that is absent.
+    probe: tuple[re.Pattern[str], ...] = ()
 
     def matches(self, sentence: str) -> bool:
         return all(p.search(sentence) for p in self.all) and not any(
@@ -77,6 +92,7 @@ class RiskLexicon:
     conditional: re.Pattern[str]  # Kyrgyz -са/-се verbs: hypothetical unless someone is named
     conditional_before: re.Pattern[str]  # "если", "эгер": hypothetical only BEFORE the red flag
     personal: re.Pattern[str]  # "у меня", "брат", "менин", "-ымды": it happens to us
+    resolved: re.Pattern[str] = re.compile(r"(?!x)x")  # "раньше ..., сейчас всё хорошо"
 
     def is_guarded(self, text: str, entry: LexiconEntry) -> bool:
         """Whether `text` asks about the entry's risk in general rather than reporting it."""
@@ -202,15 +218,18 @@ def parse_lexicon(document: dict[str, Any]) -> RiskLexicon:
         if not item.get("note"):
             raise ValueError(f"{entry_id}: every entry needs a note for reviewers")
         seen.add(entry_id)
+        required = tuple(_compile(p, terms) for p in item["all"])
+        context = tuple(_compile(p, terms) for p in item.get("context") or ())
         entries.append(
             LexiconEntry(
                 id=entry_id,
                 indicators=indicators,
                 level=cast(RiskLevel, level),
-                all=tuple(_compile(p, terms) for p in item["all"]),
+                all=required,
                 none=tuple(_compile(p, terms) for p in item.get("none") or ()),
                 conditional_ok=bool(item.get("conditional_ok", False)),
-                context=tuple(_compile(p, terms) for p in item.get("context") or ()),
+                context=context,
+                probe=tuple(sorted((*required, *context), key=lambda p: len(p.pattern))),
             )
         )
     return RiskLexicon(
@@ -220,6 +239,7 @@ def parse_lexicon(document: dict[str, Any]) -> RiskLexicon:
         conditional=_alternation(guards.get("conditional") or (), terms),
         conditional_before=_alternation(guards.get("conditional") or (), terms, before_match=True),
         personal=_alternation(guards.get("personal") or (), terms),
+        resolved=_alternation(guards.get("resolved") or (), terms),
     )
 
 
@@ -230,13 +250,19 @@ def load_lexicon(path: Path = DEFAULT_LEXICON) -> RiskLexicon:
         return parse_lexicon(yaml.safe_load(handle))
 
 
+def flatten(text: str) -> str:
+    """`text` with inner punctuation read as spaces, padded with one space each side."""
+    return f" {_SPACES.sub(' ', _INNER_PUNCTUATION.sub(' ', text)).strip()} "
+
+
 def _sentence_hits(
-    lexicon: RiskLexicon, entries: Sequence[LexiconEntry], sentence: str
+    lexicon: RiskLexicon, entries: Sequence[LexiconEntry], raw: str
 ) -> list[LexiconEntry]:
+    sentence = flatten(raw)
     hits = [entry for entry in entries if entry.matches(sentence)]
     if not hits:
         return hits
-    clauses = [f" {c.strip()} " for c in sentence.split(",") if c.strip()]
+    clauses = [flatten(c) for c in raw.split(",") if c.strip()]
 
     def reported(entry: LexiconEntry) -> bool:
         if not lexicon.is_guarded(sentence, entry):
@@ -254,24 +280,28 @@ def lexicon_hits(folded: str, lexicon: RiskLexicon | None = None) -> list[Lexico
     lexicon = lexicon or load_lexicon()
     # An entry whose patterns are not all somewhere in the message cannot match any of
     # its sentences: one pass over the whole text keeps most messages to that pass.
-    candidates = [
-        e
-        for e in lexicon.entries
-        if all(p.search(folded) for p in e.all) and all(p.search(folded) for p in e.context)
-    ]
+    whole = flatten(folded)
+    if lexicon.resolved.search(whole):
+        return []  # a past story that is over: nothing to report
+    candidates = [e for e in lexicon.entries if all(p.search(whole) for p in e.probe)]
     found: dict[str, LexiconEntry] = {}
     if not candidates:
         return []
     for sentence in _SENTENCE_SPLIT.split(folded):
         if sentence.strip():
-            for entry in _sentence_hits(lexicon, candidates, f" {sentence.strip()} "):
+            for entry in _sentence_hits(lexicon, candidates, sentence.strip()):
                 found.setdefault(entry.id, entry)
     return list(found.values())
 
 
 def asks_about_risk(folded: str, lexicon: RiskLexicon | None = None) -> bool:
-    """Whether the message asks about risks in general ("признаки", "может ли", "белгилери")."""
-    return bool((lexicon or load_lexicon()).generic_strong.search(folded))
+    """Whether the message asks about risks in general ("признаки", "может ли", "белгилери").
+
+    A past story that is over ("раньше ..., сейчас всё хорошо, я дома") counts too.
+    """
+    lexicon = lexicon or load_lexicon()
+    whole = flatten(folded)
+    return bool(lexicon.generic_strong.search(whole) or lexicon.resolved.search(whole))
 
 
 def _ordered(indicators: Iterable[str]) -> tuple[str, ...]:
@@ -287,7 +317,19 @@ def assess_risk(
 ) -> RiskAssessment:
     """Assess one message: lexicon hits, raised by a confident classifier."""
     del language  # mixed messages are common: every entry runs on every message
-    return risk_from_hits(lexicon_hits(normalized.folded, lexicon), ranking)
+    lexicon = lexicon or load_lexicon()
+    question = classifier_may_raise(ranking) and asks_about_risk(normalized.folded, lexicon)
+    return risk_from_hits(lexicon_hits(normalized.folded, lexicon), ranking, question=question)
+
+
+def classifier_may_raise(ranking: Sequence[IntentScore]) -> bool:
+    """Whether the ranking could raise the level to high or emergency (see `risk_from_hits`)."""
+    if not ranking:
+        return False
+    floor = INTENT_FLOORS.get(ranking[0].intent)
+    if floor and risk_rank(floor[1]) >= risk_rank("high") and ranking[0].confidence >= floor[0]:
+        return True
+    return sum(s.confidence for s in ranking if s.intent in SERIOUS_INTENTS) >= SERIOUS_FLOOR
 
 
 def hits_level(hits: Iterable[LexiconEntry]) -> RiskLevel:
@@ -300,14 +342,24 @@ def hits_level(hits: Iterable[LexiconEntry]) -> RiskLevel:
 
 
 def risk_from_hits(
-    hits: Sequence[LexiconEntry], ranking: Sequence[IntentScore] = ()
+    hits: Sequence[LexiconEntry], ranking: Sequence[IntentScore] = (), *, question: bool = False
 ) -> RiskAssessment:
-    """Combine lexicon hits with the intent ranking (see `INTENT_FLOORS`)."""
+    """Combine lexicon hits with the intent ranking (see `INTENT_FLOORS`).
+
+    `question`: the message asks about risks in general (`asks_about_risk`); the
+    classifier, which cannot tell "если бы меня заперли" from "меня заперли", then does
+    not raise the level to high or emergency.
+    """
     level = hits_level(hits)
     if ranking:
         floor = INTENT_FLOORS.get(ranking[0].intent)
+        if question and floor and risk_rank(floor[1]) >= risk_rank("high"):
+            floor = None
         if floor and ranking[0].confidence >= floor[0] and risk_rank(floor[1]) > risk_rank(level):
             level = floor[1]
+        serious = sum(s.confidence for s in ranking if s.intent in SERIOUS_INTENTS)
+        if not question and serious >= SERIOUS_FLOOR and risk_rank(level) < risk_rank("high"):
+            level = "high"
     indicators = _ordered(i for e in hits for i in e.indicators)
     return RiskAssessment(level=level, indicators=indicators)
 

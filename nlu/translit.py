@@ -99,8 +99,10 @@ def transliterate_word(word: str) -> str:
             out.append("й" if prev in _VOWELS and prev else "ы")
             i += 1
             continue
-        if ch == "j" and i == n - 1 and prev in _VOWELS and prev:
-            out.append("й")  # Russian "moj", "dnej"
+        if ch == "j" and prev in _VOWELS and prev and (i == n - 1 or word[i + 1] not in _VOWELS):
+            # Russian "moj", "dnej", "najdut", "ujti", Kyrgyz "kajda": a glide after a vowel
+            # at the end or before a consonant; elsewhere Kyrgyz ж (jok, ajal, bajy).
+            out.append("й")
             i += 1
             continue
         if word.startswith("ng", i):

@@ -15,7 +15,7 @@ from bot.filters import looks_like_command, private_chat
 from bot.identity import user_key
 from bot.keyboards import option_rows
 from bot.replies import Outgoing, t
-from bot.talk import Talk
+from bot.talk import Talk, quiet_reply
 from hotline import options as opt
 from hotline.i18n import N_
 from hotline.ui_strings import DATA_ERASED
@@ -82,6 +82,8 @@ async def forget(message: Message, bot: Bot, state: FSMContext, talk: Talk) -> N
 
 async def unknown_command(message: Message, talk: Talk) -> None:
     assert message.from_user is not None and message.text is not None
+    if quiet_reply():
+        return
     language = await talk.language_of(message.from_user)
     # The command is the person's own text: `t` escapes it, so it never becomes markup.
     await message.answer(t(language, UNKNOWN_COMMAND, command=message.text.split()[0][:64]))

@@ -6,6 +6,7 @@ from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import has, has_data, private_chat
+from bot.middlewares.admission import throttled
 from bot.talk import Talk
 
 
@@ -17,7 +18,9 @@ async def text_message(message: Message, bot: Bot, talk: Talk) -> None:
 
 async def option_pressed(query: CallbackQuery, bot: Bot, talk: Talk) -> None:
     assert query.data is not None and query.message is not None
-    await query.answer()  # stop the button's spinner before the (slower) answer
+    over_limit = throttled()
+    # Stop the button's spinner before the (slower) answer; over the limit, with the note.
+    await query.answer(over_limit.toast if over_limit else None)
     reply = await talk.policy.handle(talk.turn(query.from_user, option=query.data))
     await talk.deliver(bot, query.message.chat.id, query.from_user, reply)
 

@@ -44,7 +44,9 @@ async def captioned(message: Message, bot: Bot, talk: Talk) -> None:
     assert message.from_user is not None and message.caption is not None
     reply = await talk.policy.handle(talk.turn(message.from_user, text=message.caption))
     messages = [Outgoing(t(reply.language, ATTACHMENT)), *render_reply(reply, talk.content)]
-    await talk.deliver(bot, message.chat.id, message.from_user, messages, message.message_id)
+    await talk.deliver(
+        bot, message.chat.id, message.from_user, messages, message.message_id, urgent=reply
+    )
 
 
 def build_router() -> Router:

@@ -7,6 +7,15 @@ Throttling: a flood gets one polite note instead of many answers. The limit is f
 human typing speed (12 in 10 seconds), so a person describing an emergency in many short
 messages is never throttled; it stops scripts, stuck clients and hammered buttons.
 
+Throttling never drops what a person wrote. Beyond the limit:
+
+- with an open case, nothing changes: every message is relayed to the operator (text by
+  the core, media by `bot.operators.pm_talk`) and no note is sent;
+- otherwise the person gets one note per window, and each update is still handled in
+  order, *quietly*: the core reads it (risk, escalation, state) but the assistant's
+  answer is withheld (`quiet_reply`), unless it is about safety (emergency numbers, an
+  escalation), which always goes out.
+
 Both checks share one Redis round trip: they run on every update, and round trips are
 what bounds the bot's throughput.
 """
@@ -17,20 +26,40 @@ import html
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.enums import ChatType
-from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, User
+from aiogram.types import Chat, Message, TelegramObject, Update, User
 from redis.asyncio import Redis
 
 from bot.identity import language_hint, user_key
 from hotline.i18n import translate
 from hotline.metrics import Metrics
 from hotline.policy import DialoguePolicy
+from hotline.redis_batch import batcher_for
 from hotline.ui_strings import TOO_MANY_MESSAGES
 
 CLAIM_TTL_SECONDS: Final = 24 * 3600  # Telegram stops redelivering an update after a day
+
+
+@dataclass(frozen=True, slots=True)
+class Throttled:
+    """The update being handled is over the person's limit: answer it quietly."""
+
+    toast: str | None = None  # the polite note, for the button press that answers it
+
+
+# Set by AdmitUpdates around the handler of an over-limit update (handlers run in its task).
+THROTTLED: ContextVar[Throttled | None] = ContextVar("hotline_throttled", default=None)
+
+
+def throttled() -> Throttled | None:
+    """Whether the update being handled is over its sender's limit (see the module doc)."""
+    return THROTTLED.get()
 
 
 class UpdateGate(Protocol):
@@ -56,15 +85,15 @@ return {first and 1 or 0, count}
 
 class RedisUpdateGate:
     def __init__(self, redis: Redis) -> None:
-        self._admit = redis.register_script(ADMIT_SCRIPT)
+        self._redis = batcher_for(redis)  # pipelined with the other updates' commands
 
     async def admit(
         self, bot_id: int, update_id: int, person: str | None, window_seconds: int
     ) -> tuple[bool, int]:
         claim = f"hotline:tg-update:{bot_id}:{update_id}"
         counter = f"hotline:throttle:{person}" if person is not None else ""
-        first, count = await self._admit(
-            keys=[claim, counter], args=[CLAIM_TTL_SECONDS, window_seconds]
+        first, count = await self._redis.script(
+            ADMIT_SCRIPT, [claim, counter], [CLAIM_TTL_SECONDS, window_seconds]
         )
         return bool(first), int(count)
 
@@ -131,20 +160,33 @@ class AdmitUpdates(BaseMiddleware):
             return None
         if person is None or count <= self.limit:
             return await handler(event, data)
+        policy: DialoguePolicy = data["policy"]
+        if await policy.open_case(person) is not None:
+            # Everything goes to the operator, whatever the pace: never held back.
+            self.metrics.inc("telegram_over_limit_in_case_total")
+            return await handler(event, data)
         self.metrics.inc("telegram_throttled_total")
-        await self._note(event, user, data["policy"], first_over=count == self.limit + 1)
-        return None
+        toast = await self._note(event, user, policy, first_over=count == self.limit + 1)
+        token = THROTTLED.set(Throttled(toast))
+        try:
+            result = await handler(event, data)  # read by the core, answered quietly
+        finally:
+            THROTTLED.reset(token)
+        if result is UNHANDLED and event.callback_query is not None:
+            await event.callback_query.answer(toast)  # or the button keeps spinning
+        return result
 
     async def _note(
         self, update: Update, user: User | None, policy: DialoguePolicy, *, first_over: bool
-    ) -> None:
-        note: str | None = None
-        if first_over and user is not None:  # one note per window, not one per message
-            language = await policy.language_of(user_key(user), language_hint(user))
-            note = translate(language, TOO_MANY_MESSAGES)
-        query: CallbackQuery | None = update.callback_query
+    ) -> str | None:
+        """Send the polite note for a message; return it for a button press to show."""
+        if not first_over or user is None:  # one note per window, not one per message
+            return None
+        language = await policy.language_of(user_key(user), language_hint(user))
+        note = translate(language, TOO_MANY_MESSAGES)
         message: Message | None = update.message or update.edited_message
-        if query is not None:
-            await query.answer(note)  # always answered, or the button keeps spinning
-        elif message is not None and note is not None:
+        if update.callback_query is not None:
+            return note  # the handler answers the press with it (one answer per press)
+        if message is not None:
             await message.answer(html.escape(note))
+        return None

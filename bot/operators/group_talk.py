@@ -12,10 +12,11 @@ import html
 import logging
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
+from bot.filters import has, in_topic, looks_like_command, not_from_bot
 from bot.operators import notices as say
 from bot.operators.access import case_store_of, content_kind, in_operators_chat, is_operator
 from bot.operators.cards import CallbackDone
@@ -25,32 +26,33 @@ from hotline.cases.store import CaseNotFound, CaseStore, CaseView
 log = logging.getLogger(__name__)
 
 # What copyMessage can copy; service messages (topic created, pinned, …) are not relayed.
-RELAYABLE = (
-    F.text
-    | F.photo
-    | F.document
-    | F.voice
-    | F.audio
-    | F.video
-    | F.video_note
-    | F.sticker
-    | F.animation
-    | F.location
-    | F.venue
-    | F.contact
+RELAYABLE_FIELDS = (
+    "text",
+    "photo",
+    "document",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "sticker",
+    "animation",
+    "location",
+    "venue",
+    "contact",
 )
 
 
 def build_router() -> Router:
     """A new router each time, so that tests can build several dispatchers."""
     router = Router(name="operator_topics")
-    router.message.filter(in_operators_chat, F.from_user.is_bot.is_(False))
+    # Async filters only: aiogram runs synchronous ones (magic F too) in a thread each.
+    router.message.filter(in_operators_chat, not_from_bot)
     router.callback_query.filter(in_operators_chat)
     router.message.register(claim, Command("claim"))
     router.message.register(note, Command("note"))
     router.message.register(close, Command("close"))
-    router.message.register(unknown_command, F.text.startswith("/"))
-    router.message.register(relay_to_person, F.message_thread_id, RELAYABLE)
+    router.message.register(unknown_command, looks_like_command)
+    router.message.register(relay_to_person, in_topic, has(*RELAYABLE_FIELDS))
     router.callback_query.register(callback_done, CallbackDone.filter())
     return router
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
+from hotline.content.contacts import Contact
 from hotline.i18n import N_
 
 # To the person, in their language.
@@ -13,9 +15,17 @@ CLOSED: Final = N_(
 )
 AFTER_HOURS: Final = N_(
     "Operators of Hotline 189 are not at work right now. They will answer you here from "
-    "%(when)s (Bishkek time). If you are in danger, call 112 or 102 now."
+    "%(when)s (Bishkek time). If you are in danger, call %(emergency)s or %(police)s now."
 )
 PERSON_MSGIDS: Final = frozenset({CLAIMED, CLOSED, AFTER_HOURS})
+# The numbers AFTER_HOURS names, from content/contacts.yml (the same in Russia and Kazakhstan).
+DANGER_CONTACTS: Final = {"emergency": "emergency_ru", "police": "police_ru"}
+
+
+def danger_numbers(contacts: Mapping[str, Contact]) -> dict[str, str]:
+    """The %(emergency)s and %(police)s parameters of AFTER_HOURS; KeyError if one is missing."""
+    return {param: contacts[key].number for param, key in DANGER_CONTACTS.items()}
+
 
 # To the operators, in the case's topic. Never personal data: no names, no numbers.
 RAISED: Final = "⚠️ Уровень риска повышен: {level}. Признаки: {indicators}."

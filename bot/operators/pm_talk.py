@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.filters import has, private_chat
 from bot.identity import language_hint, user_key
 from bot.operators.access import case_store_of, content_kind
 from bot.outbox_worker import OutboxWorker
@@ -27,25 +27,26 @@ from hotline.turns import Turn
 
 log = logging.getLogger(__name__)
 
-MEDIA = (
-    F.photo
-    | F.document
-    | F.voice
-    | F.audio
-    | F.video
-    | F.video_note
-    | F.sticker
-    | F.animation
-    | F.location
-    | F.venue
-    | F.contact
+MEDIA_FIELDS = (
+    "photo",
+    "document",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "sticker",
+    "animation",
+    "location",
+    "venue",
+    "contact",
 )
 
 
 def build_router() -> Router:
     """A new router each time, so that tests can build several dispatchers."""
     router = Router(name="person_media")
-    router.message.filter(F.chat.type == ChatType.PRIVATE, MEDIA, with_open_case)
+    # Async filters only (aiogram runs synchronous ones in a thread); the case lookup last.
+    router.message.filter(private_chat, has(*MEDIA_FIELDS), with_open_case)
     router.message.register(media_to_topic)
     return router
 

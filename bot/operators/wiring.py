@@ -31,7 +31,12 @@ async def start_case_outbox(bot: Bot, **data: Any) -> None:
     # retry (durably), and a flood wait must not hold up the other lanes inside one call.
     worker_bot = Bot(bot.token, session=AiohttpSession(api=bot.session.api), default=bot.default)
     worker = OutboxWorker(
-        worker_bot, store, chat_id, operator_hours(services.settings), metrics=services.metrics
+        worker_bot,
+        store,
+        chat_id,
+        operator_hours(services.settings),
+        metrics=services.metrics,
+        content=services.content,
     )
     dispatcher[WORKER_KEY] = worker
     worker.start()

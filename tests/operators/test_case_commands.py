@@ -196,8 +196,10 @@ async def test_outside_operator_hours_the_person_is_told_when_they_will_answer(
     hotline.telegram.clear()
     await hotline.pump()
     told = hotline.telegram.texts_to(user.id)
-    assert told == [translate("ru", notices.AFTER_HOURS, when="26.11 09:00")]
-    assert "112" in told[0]
+    numbers = notices.danger_numbers(hotline.services.content.contacts)
+    assert numbers == {"emergency": "112", "police": "102"}  # content/contacts.yml
+    assert told == [translate("ru", notices.AFTER_HOURS, when="26.11 09:00", **numbers)]
+    assert "112" in told[0] and "102" in told[0]
     case = await hotline.case_of(user)
     assert any("26.11 09:00" in t for t in hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id))
 

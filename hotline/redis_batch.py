@@ -1,0 +1,105 @@
+"""Auto-pipelining: the Redis commands of concurrent turns go out together.
+
+Every update costs a few Redis commands (admission, state read and write, case index,
+message log), and at the bot's rates the client's per-command work (a pool checkout, a
+send, a wake-up for the answer) is what bounds throughput, not Redis. A `RedisBatcher`
+sends whatever callers queued while the previous batch was on the wire as one pipeline
+(not a transaction: each command is on its own, as if sent alone). An idle process sends
+at once, so a lone command waits for nothing; under load, batches grow by themselves.
+
+Each caller still awaits its own command's answer, and gets its own error, so semantics
+are those of plain calls: a write has happened when the await returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Sequence
+from typing import Any, Final
+from weakref import WeakKeyDictionary
+
+from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
+
+MAX_BATCH: Final = 256
+
+Arg = str | bytes | int | float
+
+
+class RedisBatcher:
+    def __init__(self, redis: Redis, max_batch: int = MAX_BATCH) -> None:
+        self.redis = redis
+        self._max = max_batch
+        self._queue: list[tuple[tuple[Arg, ...], asyncio.Future[Any]]] = []
+        self._drainer: asyncio.Task[None] | None = None
+        self.batches = 0  # for tests and benchmarks
+        self.commands = 0
+
+    async def call(self, *command: Arg) -> Any:
+        """Run one command (e.g. "GET", key) in the next batch and return its answer."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self._queue.append((command, future))
+        drainer = self._drainer
+        if drainer is None or drainer.done() or drainer.get_loop() is not loop:
+            self._drainer = asyncio.create_task(self._drain())
+        return await future
+
+    async def script(self, source: str, keys: Sequence[Arg], args: Sequence[Arg]) -> Any:
+        """EVALSHA in the batch; the script is loaded once if Redis does not know it."""
+        sha = _sha(source)
+        try:
+            return await self.call("EVALSHA", sha, len(keys), *keys, *args)
+        except NoScriptError:
+            await self.redis.script_load(source)
+            return await self.call("EVALSHA", sha, len(keys), *keys, *args)
+
+    async def _drain(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[: self._max], self._queue[self._max :]
+            pipe = self.redis.pipeline(transaction=False)
+            for command, _ in batch:
+                pipe.execute_command(*command)
+            self.batches += 1
+            self.commands += len(batch)
+            try:
+                results = await pipe.execute(raise_on_error=False)
+            except asyncio.CancelledError:  # shutting down: so are the callers
+                for _, future in [*batch, *self._queue]:
+                    future.cancel()
+                self._queue = []
+                raise
+            except Exception as exc:  # noqa: BLE001 - the connection failed: all its commands did
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if future.done():  # the caller was cancelled
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+
+_SHAS: dict[str, str] = {}
+
+
+def _sha(source: str) -> str:
+    sha = _SHAS.get(source)
+    if sha is None:
+        sha = _SHAS[source] = hashlib.sha1(source.encode()).hexdigest()
+    return sha
+
+
+_BATCHERS: WeakKeyDictionary[Redis, RedisBatcher] = WeakKeyDictionary()
+
+
+def batcher_for(redis: Redis) -> RedisBatcher:
+    """The one batcher of a Redis client, shared by every store that uses the client."""
+    batcher = _BATCHERS.get(redis)
+    if batcher is None:
+        batcher = _BATCHERS[redis] = RedisBatcher(redis)
+    return batcher
