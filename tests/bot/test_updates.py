@@ -7,6 +7,7 @@ from aiogram.types import Chat, Location, PhotoSize, Sticker, Voice
 
 from bot.handlers.unsupported import ATTACHMENT, EDITED, LOCATION, VOICE
 from hotline.i18n import translate
+from hotline.ui_strings import TOO_MANY_MESSAGES
 from tests.bot.conftest import Harness, make_harness, make_services
 from tests.bot.updates import message, person, press
 from tests.hotline.fakes import FakeUnderstanding
@@ -72,7 +73,7 @@ async def test_flood_is_throttled_with_one_polite_note() -> None:
             await harness.feed(message("спам"))
         await harness.feed(press("menu"))
         texts = harness.texts()
-        note = translate("ru", "Too many messages, please wait a moment.")
+        note = translate("ru", TOO_MANY_MESSAGES)
         assert texts.count(note) == 1
         assert len(texts) == 4  # three answers, one note, nothing for the rest
         [answered] = harness.session.of(AnswerCallbackQuery)
