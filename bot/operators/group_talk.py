@@ -20,26 +20,11 @@ from bot.filters import has, in_topic, looks_like_command, not_from_bot
 from bot.operators import notices as say
 from bot.operators.access import case_store_of, content_kind, in_operators_chat, is_operator
 from bot.operators.cards import CallbackDone
+from bot.operators.message_kinds import RELAYABLE_FIELDS
 from bot.outbox_worker import OutboxWorker
 from hotline.cases.store import CaseNotFound, CaseStore, CaseView
 
 log = logging.getLogger(__name__)
-
-# What copyMessage can copy; service messages (topic created, pinned, …) are not relayed.
-RELAYABLE_FIELDS = (
-    "text",
-    "photo",
-    "document",
-    "voice",
-    "audio",
-    "video",
-    "video_note",
-    "sticker",
-    "animation",
-    "location",
-    "venue",
-    "contact",
-)
 
 
 def build_router() -> Router:

@@ -18,6 +18,7 @@ from aiogram.types import Message
 from bot.filters import has, private_chat
 from bot.identity import language_hint, user_key
 from bot.operators.access import case_store_of, content_kind
+from bot.operators.message_kinds import MEDIA_FIELDS
 from bot.outbox_worker import OutboxWorker
 from bot.talk import deliver
 from hotline.content import ContentStore
@@ -26,20 +27,6 @@ from hotline.policy import DialoguePolicy
 from hotline.turns import Turn
 
 log = logging.getLogger(__name__)
-
-MEDIA_FIELDS = (
-    "photo",
-    "document",
-    "voice",
-    "audio",
-    "video",
-    "video_note",
-    "sticker",
-    "animation",
-    "location",
-    "venue",
-    "contact",
-)
 
 
 def build_router() -> Router:
