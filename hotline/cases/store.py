@@ -409,16 +409,7 @@ class CaseStore:
                 .order_by(OutboxItem.id)
                 .limit(limit)
             )
-            return [
-                OutboxView(
-                    id=item.id,
-                    case_id=item.case_id,
-                    kind=item.kind,
-                    payload=json.loads(self._sealer.open(item.payload_enc) or "{}"),
-                    attempts=item.attempts,
-                )
-                for item in rows
-            ]
+            return [self._outbox_view(item) for item in rows]
 
     async def outbox_queue(self, limit: int = 500) -> list[OutboxView]:
         """Pending items, due or not, oldest first, with their case's priority.
@@ -434,18 +425,7 @@ class CaseStore:
                 .order_by(OutboxItem.id)
                 .limit(limit)
             )
-            return [
-                OutboxView(
-                    id=item.id,
-                    case_id=item.case_id,
-                    kind=item.kind,
-                    payload=json.loads(self._sealer.open(item.payload_enc) or "{}"),
-                    attempts=item.attempts,
-                    next_attempt_at=_aware(item.next_attempt_at),
-                    priority=int(priority or 0),
-                )
-                for item, priority in rows
-            ]
+            return [self._outbox_view(item, int(priority or 0)) for item, priority in rows]
 
     async def outbox_progress(self, item_id: int, payload: dict[str, Any]) -> None:
         """Remember how far a several-step item got, so a retry does not repeat a step."""
@@ -556,6 +536,17 @@ class CaseStore:
         case.callback_number_enc = None
         case.claimed_by_name = None
         case.purged_at = now
+
+    def _outbox_view(self, item: OutboxItem, priority: int = 0) -> OutboxView:
+        return OutboxView(
+            id=item.id,
+            case_id=item.case_id,
+            kind=item.kind,
+            payload=json.loads(self._sealer.open(item.payload_enc) or "{}"),
+            attempts=item.attempts,
+            next_attempt_at=_aware(item.next_attempt_at),
+            priority=priority,
+        )
 
     def _view(self, case: Case) -> CaseView:
         created = _aware(case.created_at)
