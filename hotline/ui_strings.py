@@ -36,7 +36,9 @@ OPERATOR_WILL_REPLY: Final = N_(
 )
 DATA_ERASED: Final = N_("Your data has been erased.")
 TEXT_ONLY: Final = N_("Please write your question in text.")
-TOO_MANY_MESSAGES: Final = N_("You are writing very fast. I read every message; I will answer when you pause.")
+TOO_MANY_MESSAGES: Final = N_(
+    "You are writing very fast. I read every message; I will answer when you pause."
+)
 
 
 def new_messages(language: Language, count: int) -> str:

@@ -20,7 +20,15 @@ from nlu.embedded import DEFAULT_CACHE_DIR, EmbeddedEngine
 from nlu.intent_rules import apply_intent_rules
 from nlu.language import LanguageGuess, LanguageIdentifier, default_identifier
 from nlu.normalize import MAX_CHARS, normalize, sanitize
-from nlu.risk import LexiconEntry, RiskLexicon, lexicon_hits, load_lexicon, risk_from_hits
+from nlu.risk import (
+    LexiconEntry,
+    RiskLexicon,
+    asks_about_risk,
+    classifier_may_raise,
+    lexicon_hits,
+    load_lexicon,
+    risk_from_hits,
+)
 from nlu.types import IntentEngine, IntentScore, NormalizedText, ParseResult
 
 logger = logging.getLogger(__name__)
@@ -91,7 +99,10 @@ class Understanding:
         if not message.tokens or confidence < threshold:
             intent = OUT_OF_SCOPE
             self.counters["out_of_scope_total"] += 1
-        risk = risk_from_hits(hits, ranking)
+        # A question about risk ("если бы меня заперли, куда звонить?") is never raised by
+        # the classifier; only looked up when the classifier could raise the level.
+        question = classifier_may_raise(ranking) and asks_about_risk(message.folded, self.lexicon)
+        risk = risk_from_hits(hits, ranking, question=question)
         self.counters["parse_total"] += 1
         if risk.level == "high":
             self.counters["risk_high_total"] += 1

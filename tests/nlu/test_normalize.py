@@ -18,6 +18,8 @@ from nlu.translit import transliterate
         ("sizge jazyngyz", "сизге жазыңыз"),
         ("ming som", "миң сом"),
         ("moj pasport", "мой паспорт"),
+        ("najdut esli ujdu", "найдут если уйду"),  # j after a vowel, before a consonant
+        ("kajda ajal", "кайда ажал"),
         ("den'gi", "деньги"),
         ("'pasport'", "ьпаспорть".replace("ь", "'")),  # quotes stay quotes
     ],

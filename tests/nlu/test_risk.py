@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from nlu.normalize import normalize
+from nlu.pipeline import Understanding
 from nlu.risk import accumulate_risk, assess_risk, load_lexicon, parse_lexicon
 from nlu.types import IntentScore, RiskAssessment
 
@@ -116,6 +117,98 @@ def test_questions_about_risks_are_not_alarms(text: str) -> None:
     assert not risk(text).is_at_least("high"), text
 
 
+# Wordings the first lexicon missed, written by hand in the styles of the hotline (never
+# copied from nlu/eval/): each stands for a general pattern (a verb family, a word order,
+# punctuation inside the phrase, a Kyrgyz suffix), not for the sentence itself.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "хозяйка собрала у нас паспорта и спрятала",
+        "работодатель взял мой паспорт якобы для регистрации и пропал",
+        "хозяин не хочет отдавать документы",
+        "паспорт отдадут только когда отработаю сезон",
+        "дочь устроилась в кафе, хозяин оставил её паспорт себе",
+        "бригадир баарыбыздын паспортторубузду чогултуп алды",
+        "паспортторду тапшырдык, кайра беришпей жатат",
+        "кызымдын паспортун кафенин ээси өзүнө калтырды",
+        "кожоюн айтты кетсең паспортуңду көрбөйсүң",
+        "паспортум теплицанын ээсинде, консулдук эсепке кантип турсам болот?",
+        "мы не можем покинуть ферму, хозяин не разрешает",
+        "уволиться не дают, говорят отработай до конца года",
+        "ворота на замке, выйти можно только в магазин с охраной",
+        "жатаканадан кожоюнсуз чыкканга болбойт",
+        "бригадир бизди подвалга камады",
+        "бригадир сказал, что убьет, если кому-то расскажу",
+        "hozyain skazal chto esli pojaluyus to vsyu semyu najdet",
+        "работодатель сказал, если не буду работать ночью, позвонит в миграционную",
+        "кетсең полицияга тапшырам дейт",
+        "туугандарга чалууга тыюу салышты",
+        "обещали работу продавцом, а заставили работать на стройке",
+        "иш жеңил дешкен, келсек күнүнө 16 саат кирпич заводунда",
+        "уже год работаю бесплатно, говорят что я им ещё должен",
+        "хочу уйти, но мне говорят сначала верни деньги за билет и квартиру",
+        "меня заставили подписать бумагу что я должна 400 тысяч",
+        "хозяин поднимает на нас руку",
+        "кожоюн бизге кол көтөрөт",
+        "девушек из нашего села возят по саунам, одна из них моя сестра",
+        "уулум 13тө, кожоюндун дүкөнүндө иштеп жатат",
+    ],
+)
+def test_other_wordings_of_exploitation_are_high(text: str) -> None:
+    assert risk(text).is_at_least("high"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "хочу умереть, больше не могу",
+        "я выпил много таблеток",
+        "ал мени муунтуп жатат жардам",
+        "нас грузят в фуру ночью, везут неизвестно куда, мы не хотим",
+        "кечээтен бери температура 40, жатаканада жалгыз жатам",
+        "жашынып турам табышса өлтүрөт",
+    ],
+)
+def test_other_wordings_of_danger_are_emergencies(text: str) -> None:
+    assert risk(text).level == "emergency", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "паспорт готов, когда можно забрать",
+        "где держать паспорт чтобы не потерять",
+        "хочу забрать трудовую книжку при увольнении",
+        "паспорт на продлении в консульстве, когда заберу?",
+        "у меня долг по налогам, пустят ли в Россию",
+        "мен карызга акча алдым досумдан",
+        "кожоюн паспорттун көчүрмөсүн алып калды, бул туурабы",
+        "друг говорит надо купить патент иначе депортируют правда",
+        "эгер мени жумушта камап коюшса кайда чалам?",
+        "иш берүүчү депортация менен коркутса кайда чалыш керек?",
+        "я раньше работал на ферме где паспорта забирали, сейчас всё хорошо, я дома",
+        "Моего земляка в новостях показали, его избили полицейские на рынке",
+    ],
+)
+def test_more_questions_and_harmless_messages_are_not_alarms(text: str) -> None:
+    assert not risk(text).is_at_least("high"), text
+
+
+def test_the_classifier_does_not_raise_a_question_about_risk() -> None:
+    question = normalize("а если бы меня заперли на работе, куда звонить?")
+    assert assess_risk(question, "ru", [IntentScore("emergency", 0.98)]).level == "none"
+    report = normalize("нас тут держат")
+    assert assess_risk(report, "ru", [IntentScore("emergency", 0.98)]).level == "emergency"
+
+
+def test_report_and_emergency_together_are_high() -> None:
+    message = normalize("непонятно что делать")
+    split = [IntentScore("report_exploitation", 0.4), IntentScore("emergency", 0.35)]
+    assert assess_risk(message, "ru", split).level == "high"
+    weak = [IntentScore("report_exploitation", 0.3), IntentScore("emergency", 0.1)]
+    assert assess_risk(message, "ru", weak).level == "none"
+
+
 def test_the_classifier_raises_but_never_lowers() -> None:
     message = normalize("жардам")
     assert assess_risk(message, "ky", [IntentScore("emergency", 0.9)]).level == "emergency"
@@ -171,3 +264,11 @@ def test_every_lexicon_entry_is_documented_and_valid() -> None:
                 ]
             }
         )
+
+
+def test_the_pipeline_keeps_questions_about_risk_quiet(understanding: Understanding) -> None:
+    # The classifier reads "если бы меня заперли" as an emergency; the pipeline must not
+    # let it raise the level (risk_from_hits(question=True)), and must still raise a report.
+    question = understanding.parse_sync("а если бы меня заперли на работе, куда звонить?")
+    assert not question.risk.is_at_least("high")
+    assert understanding.parse_sync("нас заперли на складе, помогите").risk.level == "emergency"
