@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, cast
 
 import yaml
 
+from nlu.anchors import AnchorIndex, required_anchors
 from nlu.catalogue import INDICATORS, RISK_LEVELS, Language, RiskLevel, risk_rank
 from nlu.normalize import fold
 from nlu.types import IntentScore, NormalizedText, RiskAssessment
@@ -75,6 +76,15 @@ class LexiconEntry:
     # `all` and `context` together, shortest (usually cheapest) first: the whole-message
     # pre-check stops at the first pattern that is absent.
     probe: tuple[re.Pattern[str], ...] = ()
+    # For each probe, literals one of which any match contains (nlu.anchors); None: unknown.
+    probe_anchors: tuple[frozenset[str] | None, ...] = ()
+
+    def may_match(self, whole: str, present: frozenset[str]) -> bool:
+        """The whole-message pre-check: skips a probe's expression when no anchor is there."""
+        return all(
+            (anchors is None or not anchors.isdisjoint(present)) and probe.search(whole)
+            for probe, anchors in zip(self.probe, self.probe_anchors, strict=True)
+        )
 
     def matches(self, sentence: str) -> bool:
         return all(p.search(sentence) for p in self.all) and not any(
@@ -96,6 +106,7 @@ class RiskLexicon:
     conditional_before: re.Pattern[str]  # "если", "эгер": hypothetical only BEFORE the red flag
     personal: re.Pattern[str]  # "у меня", "брат", "менин", "-ымды": it happens to us
     resolved: re.Pattern[str] = re.compile(r"(?!x)x")  # "раньше ..., сейчас всё хорошо"
+    anchors: AnchorIndex = field(default_factory=lambda: AnchorIndex(()))
 
     def is_guarded(self, text: str, entry: LexiconEntry) -> bool:
         """Whether `text` asks about the entry's risk in general rather than reporting it."""
@@ -223,6 +234,8 @@ def parse_lexicon(document: dict[str, Any]) -> RiskLexicon:
         seen.add(entry_id)
         required = tuple(_compile(p, terms) for p in item["all"])
         context = tuple(_compile(p, terms) for p in item.get("context") or ())
+        # Shortest (usually cheapest) first: the whole-message pre-check stops early.
+        probe = tuple(sorted((*required, *context), key=lambda p: len(p.pattern)))
         entries.append(
             LexiconEntry(
                 id=entry_id,
@@ -232,7 +245,8 @@ def parse_lexicon(document: dict[str, Any]) -> RiskLexicon:
                 none=tuple(_compile(p, terms) for p in item.get("none") or ()),
                 conditional_ok=bool(item.get("conditional_ok", False)),
                 context=context,
-                probe=tuple(sorted((*required, *context), key=lambda p: len(p.pattern))),
+                probe=probe,
+                probe_anchors=tuple(required_anchors(p.pattern) for p in probe),
             )
         )
     return RiskLexicon(
@@ -243,6 +257,9 @@ def parse_lexicon(document: dict[str, Any]) -> RiskLexicon:
         conditional_before=_alternation(guards.get("conditional") or (), terms, before_match=True),
         personal=_alternation(guards.get("personal") or (), terms),
         resolved=_alternation(guards.get("resolved") or (), terms),
+        anchors=AnchorIndex(
+            a for e in entries for found in e.probe_anchors if found for a in found
+        ),
     )
 
 
@@ -286,7 +303,8 @@ def lexicon_hits(folded: str, lexicon: RiskLexicon | None = None) -> list[Lexico
     whole = flatten(folded)
     if lexicon.resolved.search(whole):
         return []  # a past story that is over: nothing to report
-    candidates = [e for e in lexicon.entries if all(p.search(whole) for p in e.probe)]
+    present = lexicon.anchors.present(whole)
+    candidates = [e for e in lexicon.entries if e.may_match(whole, present)]
     found: dict[str, LexiconEntry] = {}
     if not candidates:
         return []
