@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from twilio.twiml.voice_response import VoiceResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.policy import ESCALATION_FAILED  # on the phone, a human must take over
 from hotline.turns import (
@@ -54,6 +54,25 @@ def _language_menu(ctx: IvrContext, default: Language, prefix: str | None) -> Vo
     return response
 
 
+def _keys_and_speech(
+    ctx: IvrContext,
+    response: VoiceResponse,
+    action: str,
+    language: Language,
+    prefixes: Sequence[str],
+) -> Gather:
+    """A <Gather> for keys, and for speech where the language has it, after `prefixes`."""
+    keys = gather(
+        response,
+        action,
+        speech_language=ctx.speech_language(language),
+        hints=ctx.prompts.speech_hints.get(language, ""),
+    )
+    for prefix in prefixes:
+        ctx.speaker.prompt(keys, language, prefix)
+    return keys
+
+
 def menu_step(
     ctx: IvrContext,
     language: Language,
@@ -73,14 +92,7 @@ def _menu_step(
 ) -> VoiceResponse:
     response = VoiceResponse()
     action = ctx.links.route("menu", l=language, m=menu, s=str(silences) if silences else "")
-    keys = gather(
-        response,
-        action,
-        speech_language=ctx.speech_language(language),
-        hints=ctx.prompts.speech_hints.get(language, ""),
-    )
-    for prefix in prefixes:
-        ctx.speaker.prompt(keys, language, prefix)
+    keys = _keys_and_speech(ctx, response, action, language, prefixes)
     ctx.speaker.prompt(keys, language, MENUS[menu].prompt)
     response.redirect(action, method="POST")
     return response
@@ -112,14 +124,7 @@ def _answer_step(
 ) -> VoiceResponse:
     response = VoiceResponse()
     action = ctx.links.route("answer", l=language, i=intent, b=back)
-    keys = gather(
-        response,
-        action,
-        speech_language=ctx.speech_language(language),
-        hints=ctx.prompts.speech_hints.get(language, ""),
-    )
-    for prefix in prefixes:
-        ctx.speaker.prompt(keys, language, prefix)
+    keys = _keys_and_speech(ctx, response, action, language, prefixes)
     if read_answer:
         try:
             summary = ctx.services.content.answer(language, intent).summary
