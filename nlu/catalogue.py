@@ -35,6 +35,17 @@ INTENTS: Final[tuple[str, ...]] = (
     "thanks_goodbye",
     "change_language",
     "out_of_scope",
+    # Added in the second wave.
+    "deportation",
+    "police_stop",
+    "return_home",
+    "controlled_persons_register",
+    "taxes",
+    "remittances",
+    "work_outside_eaeu",
+    "violence_support",
+    "family_documents",
+    "workplace_injury",
 )
 
 # The ILO's eleven indicators of forced labour, in the order the ILO lists them.
@@ -50,6 +61,23 @@ INDICATORS: Final[tuple[str, ...]] = (
     "debt_bondage",
     "abusive_conditions",
     "excessive_overtime",
+)
+
+
+# The situations of shared/domain/INTENTS.md: what the person lives through, so that an
+# answer names it rightly (domestic violence is never called forced labour).
+SITUATIONS: Final[tuple[str, ...]] = (
+    "forced_labour",
+    "sexual_exploitation",
+    "forced_criminality",
+    "child_at_risk",
+    "domestic_violence",
+    "violence",
+    "suicide_risk",
+    "medical_emergency",
+    "missing_person",
+    "stranded",
+    "labour_rights",
 )
 
 
