@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from aiogram.types import Update  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
+from app.container import build_services  # noqa: E402
 from bot.dispatcher import build_bot, build_dispatcher  # noqa: E402
 from hotline.cases.crypto import Sealer  # noqa: E402
 from hotline.cases.database import session_factory, upgrade_database  # noqa: E402
@@ -47,7 +48,6 @@ from hotline.cases.escalator import (  # noqa: E402
 )
 from hotline.cases.store import CaseStore  # noqa: E402
 from hotline.escalation import Escalator, RecordingEscalator  # noqa: E402
-from hotline.services import build_services  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 from tests.bot.mocked_bot import TOKEN, MockedSession  # noqa: E402
 from tests.bot.updates import message, person, press  # noqa: E402

@@ -20,7 +20,6 @@ from bot.middlewares.admission import AdmitUpdates, MemoryUpdateGate, RedisUpdat
 from bot.middlewares.chats import PrivateChatsOnly
 from bot.middlewares.fsm import FSMWithoutStates
 from bot.operators import group_talk, pm_talk
-from bot.operators.wiring import start_case_outbox, stop_case_outbox
 from bot.talk import Talk
 from hotline.services import Services
 
@@ -98,6 +97,4 @@ def build_dispatcher(
     )
     dp.startup.register(publish_commands_on_startup)
     dp.shutdown.register(stop_publishing)
-    dp.startup.register(start_case_outbox)
-    dp.shutdown.register(stop_case_outbox)
     return dp

@@ -116,6 +116,11 @@ class CaseStore:
         """The store's clock (a fake one in tests)."""
         return self._clock()
 
+    async def ping(self) -> None:
+        """Raise unless the database answers (readiness)."""
+        async with (await self._ready())() as session:
+            await session.execute(select(1))
+
     async def dispose(self) -> None:
         """Release the database connections."""
         if self._engine is not None:

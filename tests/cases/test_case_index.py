@@ -159,7 +159,7 @@ async def test_forget_erases_the_entry(two: tuple[CaseEscalator, CaseEscalator])
 
 
 def test_build_services_wires_an_index_for_the_case_store(tmp_path: Any) -> None:
-    from hotline.services import build_services
+    from app.container import build_services
     from hotline.settings import Settings
     from tests.hotline.fakes import FakeUnderstanding
 

@@ -29,6 +29,7 @@ from pydantic import SecretStr
 from sqlalchemy import inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.container import build_services
 from bot.delivery import RetryingRequests
 from bot.dispatcher import build_bot, build_dispatcher
 from bot.operators.hours import operator_hours
@@ -37,7 +38,7 @@ from hotline.cases.crypto import Sealer
 from hotline.cases.database import session_factory, upgrade_database
 from hotline.cases.escalator import CaseEscalator
 from hotline.cases.store import CaseStore, CaseView
-from hotline.services import Services, build_services
+from hotline.services import Services
 from hotline.settings import Settings
 from tests.cases.conftest import FakeClock, _drop_schema, _postgres_engine
 from tests.operators.telegram import TOKEN, TelegramWorld

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from hotline.cases.purging import purge_daily
+from app.purging import purge_daily
 from hotline.escalation import EscalationRequest
 from tests.operators.conftest import OPERATORS_CHAT, Hotline, person, photo, private_message
 from tests.operators.telegram import CloseForumTopic
