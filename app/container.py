@@ -7,14 +7,17 @@ from typing import TYPE_CHECKING
 
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from hotline.cases.escalator import CaseEscalator, CaseIndex, MemoryCaseIndex, RedisCaseIndex
+from hotline.cases.index import CaseIndex, MemoryCaseIndex, RedisCaseIndex
+from hotline.cases.service import CaseService
 from hotline.cases.setup import build_case_store
 from hotline.content import ContentStore
 from hotline.escalation import Escalator
 from hotline.metrics import Metrics
+from hotline.operator_hours import OperatorHours
 from hotline.policy import DialoguePolicy
 from hotline.services import Services
 from hotline.settings import Settings
+from hotline.spool import Spool
 from hotline.state import ConversationStore, MemoryConversationStore, RedisConversationStore
 
 if TYPE_CHECKING:
@@ -28,6 +31,7 @@ def build_services(
     *,
     escalator: Escalator | None = None,
     understanding: Understanding | None = None,
+    spool_name: str | None = None,
 ) -> Services:
     """Build every core service; Redis when HOTLINE_REDIS_URL is set, else in-process memory."""
     metrics = Metrics()
@@ -61,17 +65,25 @@ def build_services(
         store = MemoryConversationStore()
     # Durable cases (HOTLINE_DATABASE_URL); migrations run before the store's first query.
     # The index answers "no open case" without a query: shared through Redis when there is
-    # one; in memory otherwise (one process; see hotline.cases.escalator).
+    # one; in memory otherwise (one process; see hotline.cases.index).
+    spool: Spool | None = None
     if escalator is None:
         index: CaseIndex = (
             RedisCaseIndex(redis, settings.state_ttl_seconds) if redis else MemoryCaseIndex()
         )
-        escalator = CaseEscalator(build_case_store(settings), index)
-    policy = DialoguePolicy(understanding, content, store, escalator, metrics)
+        hours = OperatorHours.from_settings(settings.operator_hours, settings.operator_days)
+        cases = CaseService(build_case_store(settings), index, hours)
+        # Case changes made while the database is away wait here (one file per process).
+        spool_path = settings.var_dir / "spool" / f"{spool_name}.spool" if spool_name else None
+        spool = Spool(spool_path, cases.store.sealer)
+        escalator = cases
+    policy = DialoguePolicy(understanding, content, store, escalator, metrics, spool=spool)
     log.info(
         "core ready: nlu=%s state=%s escalator=%s",
         settings.nlu_engine,
         "redis" if redis else "memory",
         type(escalator).__name__,
     )
-    return Services(settings, understanding, content, store, policy, escalator, metrics, redis)
+    return Services(
+        settings, understanding, content, store, policy, escalator, metrics, redis, spool
+    )

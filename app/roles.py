@@ -36,7 +36,7 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     say(f"Serving on http://{host}:{port} (/healthz, /readyz, /metrics)")
-    background: list[asyncio.Task[None]] = []
+    background = _replay_spool(services)
     if webhook and bot is not None and dispatcher is not None:
         url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
         if url and secret:
@@ -80,10 +80,21 @@ async def run_polling(services: Services) -> None:
     jobs.start()
     if jobs.outbox is not None:
         dispatcher["case_outbox"] = jobs.outbox
+    background = _replay_spool(services)
     try:
         await bot.delete_webhook()  # polling and a webhook cannot both be active
         await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
     finally:
+        for task in background:
+            task.cancel()
         await jobs.stop()
         await bot.session.close()
         await services.close()
+
+
+def _replay_spool(services: Services) -> list[asyncio.Task[None]]:
+    """Make the case changes kept while the database was away, as soon as it is back."""
+    if services.spool is None or services.cases is None:
+        return []
+    replay = services.spool.replay_forever(services.cases)
+    return [asyncio.create_task(replay, name="case-spool")]

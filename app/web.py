@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
 
-from hotline.cases.escalator import CaseEscalator
-
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
 
@@ -86,8 +84,8 @@ async def readyz(request: web.Request) -> web.Response:
     checks: dict[str, Callable[[], Awaitable[object]]] = {}
     if services.redis is not None:
         checks["redis"] = services.redis.ping
-    if isinstance(services.escalator, CaseEscalator):
-        checks["database"] = services.escalator.store.ping
+    if services.cases is not None:
+        checks["database"] = services.cases.store.ping
     results = dict(
         zip(checks, await asyncio.gather(*(_check(c) for c in checks.values())), strict=True)
     )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from app.purging import start_daily_purge
 
 if TYPE_CHECKING:
-    from bot.outbox_worker import OutboxWorker
+    from bot.outbox import OutboxWorker
     from hotline.services import Services
 
 log = logging.getLogger(__name__)
@@ -32,11 +32,12 @@ class WorkerJobs:
 
     def start(self) -> None:
         from bot.operators.wiring import build_case_outbox
+        from bot.outbox.runner import worker_name
 
         self.outbox = build_case_outbox(self.services)
         if self.outbox is not None:
             self.outbox.start()
-        purge = start_daily_purge(self.services)
+        purge = start_daily_purge(self.services, worker_name())
         if purge is not None:
             self.tasks.append(purge)
 

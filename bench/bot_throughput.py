@@ -40,7 +40,7 @@ from app.container import build_services  # noqa: E402
 from bot.dispatcher import build_bot, build_dispatcher  # noqa: E402
 from hotline.cases.crypto import Sealer  # noqa: E402
 from hotline.cases.database import session_factory, upgrade_database  # noqa: E402
-from hotline.cases.escalator import (  # noqa: E402
+from hotline.cases.index import (  # noqa: E402
     CaseEscalator,
     CaseIndex,
     MemoryCaseIndex,

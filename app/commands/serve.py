@@ -28,6 +28,6 @@ def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from app.container import build_services  # loads the NLU model: only when serving
 
-    services = build_services(get_settings())
+    services = build_services(get_settings(), spool_name=f"web-{args.port}")
     asyncio.run(run_web(services, args.host, args.port, polling=False, worker=False))
     return 0

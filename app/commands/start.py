@@ -39,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
     from app.container import build_services
 
     polling = settings.bot_token is not None and not settings.telegram_webhook_url
-    services = build_services(settings)
+    services = build_services(settings, spool_name=f"start-{args.port}")
     asyncio.run(run_web(services, args.host, args.port, polling=polling, worker=True))
     return 0

@@ -10,9 +10,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
-from bot.operators.access import case_store_of
-from bot.operators.hours import operator_hours
-from bot.outbox_worker import OutboxWorker
+from bot.operators.access import case_service_of
+from bot.outbox import LocalBudget, OutboxWorker, RedisBudget
 from hotline.services import Services
 
 log = logging.getLogger(__name__)
@@ -21,8 +20,8 @@ log = logging.getLogger(__name__)
 def build_case_outbox(services: Services) -> OutboxWorker | None:
     """The outbox worker; None (cases only stored) without a bot, an operators' chat or cases."""
     settings = services.settings
-    store = case_store_of(services)
-    if settings.bot_token is None or settings.operators_chat_id is None or store is None:
+    cases = case_service_of(services)
+    if settings.bot_token is None or settings.operators_chat_id is None or cases is None:
         log.info("operators' chat, bot token or case store not configured: cases are only stored")
         return None
     # A Bot of its own, without the retrying request middleware: the outbox decides when to
@@ -34,11 +33,20 @@ def build_case_outbox(services: Services) -> OutboxWorker | None:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+    chat_id = settings.operators_chat_id
+    per_minute = settings.telegram_group_per_minute
+    budget = (
+        RedisBudget(services.redis, chat_id, per_minute)
+        if services.redis is not None
+        else LocalBudget(per_minute)
+    )
     return OutboxWorker(
         bot,
-        store,
-        settings.operators_chat_id,
-        operator_hours(settings),
+        cases.store,
+        chat_id,
         metrics=services.metrics,
+        budget=budget,
         content=services.content,
+        lease_seconds=settings.outbox_lease_seconds,
+        poll_seconds=settings.outbox_poll_seconds,
     )

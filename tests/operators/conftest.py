@@ -33,10 +33,10 @@ from app.container import build_services
 from bot.delivery import RetryingRequests
 from bot.dispatcher import build_bot, build_dispatcher
 from bot.operators.hours import operator_hours
-from bot.outbox_worker import GroupBudget, OutboxWorker
+from bot.outbox import LocalBudget, OutboxWorker
 from hotline.cases.crypto import Sealer
 from hotline.cases.database import session_factory, upgrade_database
-from hotline.cases.escalator import CaseEscalator
+from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore, CaseView
 from hotline.services import Services
 from hotline.settings import Settings
@@ -130,6 +130,7 @@ class Hotline:
     telegram: TelegramWorld
     services: Services
     store: CaseStore
+    cases: CaseService
     worker: OutboxWorker
     clock: FakeClock
     engine: AsyncEngine
@@ -212,9 +213,7 @@ def make_worker(
     """A worker with a Bot of its own and no request middleware, as `bot.operators.wiring`."""
     worker_bot = Bot(TOKEN, session=telegram.session())
     assert settings.operators_chat_id is not None
-    return OutboxWorker(
-        worker_bot, store, settings.operators_chat_id, operator_hours(settings), **kwargs
-    )
+    return OutboxWorker(worker_bot, store, settings.operators_chat_id, **kwargs)
 
 
 @pytest.fixture
@@ -225,7 +224,8 @@ async def hotline(
         _env_file=None, bot_token=SecretStr(TOKEN), redis_url=None, operators_chat_id=OPERATORS_CHAT
     )
     store = CaseStore(session_factory(engine), sealer, clock=clock)
-    services = build_services(settings, understanding=understanding, escalator=CaseEscalator(store))
+    cases = CaseService(store, hours=operator_hours(settings))
+    services = build_services(settings, understanding=understanding, escalator=cases)
     telegram = TelegramWorld(members={OPERATOR.id})
     bot = build_bot(services, session=telegram.session())
     for middleware in bot.session.middleware:
@@ -233,9 +233,9 @@ async def hotline(
             middleware.sleep = _no_sleep
     dp = build_dispatcher(services)
     # Telegram's group limit has its own tests; here it never gets in the way.
-    budget = GroupBudget(per_minute=10_000, clock=lambda: clock.now.timestamp())
+    budget = LocalBudget(per_minute=10_000, clock=lambda: clock.now.timestamp())
     worker = make_worker(store, telegram, settings, budget=budget)
-    yield Hotline(dp, bot, telegram, services, store, worker, clock, engine, sealer)
+    yield Hotline(dp, bot, telegram, services, store, cases, worker, clock, engine, sealer)
     await dp.storage.close()
 
 

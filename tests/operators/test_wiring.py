@@ -12,8 +12,8 @@ from pydantic import SecretStr
 from app.cli import main
 from app.container import build_services
 from app.worker import WorkerJobs
-from bot.outbox_worker import OutboxWorker
-from hotline.cases.escalator import CaseEscalator
+from bot.outbox import OutboxWorker
+from hotline.cases.service import CaseService as CaseEscalator
 from hotline.escalation import EscalationRequest
 from hotline.settings import Settings, get_settings
 from tests.operators.conftest import OPERATORS_CHAT
@@ -72,7 +72,7 @@ async def test_cases_commands_read_the_store(
     from hotline.cases.setup import build_case_store
 
     store = build_case_store(settings)
-    await store.escalate(
+    await CaseEscalator(store).escalate(
         EscalationRequest("tg:9", "telegram", "ky", "emergency", (), "emergency", "emergency")
     )
     await store.dispose()
