@@ -8,6 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from hotline.local_secrets import StartRefused
+
 # Each module defines `register(subparsers)`, adding its subcommand with a `handler`
 # default that takes the parsed namespace and returns an exit code.
 COMMAND_MODULES = (
@@ -49,7 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
-    code: int = args.handler(args)
+    try:
+        code: int = args.handler(args)
+    except StartRefused as refused:
+        print(f"hotline: not starting: {refused}", file=sys.stderr)
+        return 2
     return code
 
 

@@ -12,6 +12,7 @@ from hotline.cases.service import CaseService
 from hotline.cases.setup import build_case_store
 from hotline.content import ContentStore
 from hotline.escalation import Escalator
+from hotline.keys import Keys, load_keys
 from hotline.metrics import Metrics
 from hotline.operator_hours import OperatorHours
 from hotline.policy import DialoguePolicy
@@ -45,6 +46,11 @@ def build_services(
         )
     metrics.add_source("nlu", lambda: understanding.counters)
     content = ContentStore.load(settings.content_dir)
+    # The keys are needed where anything is kept outside the process, and for callers'
+    # hashes: not by the terminal chat on embedded defaults, which writes nothing to var/.
+    keys: Keys | None = None
+    if settings.redis_url or escalator is None or settings.twilio_auth_token is not None:
+        keys = load_keys(settings)
     redis: Redis | None = None
     store: ConversationStore
     if settings.redis_url:
@@ -60,7 +66,10 @@ def build_services(
             socket_connect_timeout=5,
         )
         redis = Redis(connection_pool=pool)
-        store = RedisConversationStore(redis, settings.state_ttl_seconds)
+        assert keys is not None
+        store = RedisConversationStore(
+            redis, settings.state_ttl_seconds, keys.sealer, keys.pseudonyms
+        )
     else:
         store = MemoryConversationStore()
     # Durable cases (HOTLINE_DATABASE_URL); migrations run before the store's first query.
@@ -68,11 +77,14 @@ def build_services(
     # one; in memory otherwise (one process; see hotline.cases.index).
     spool: Spool | None = None
     if escalator is None:
+        assert keys is not None
         index: CaseIndex = (
-            RedisCaseIndex(redis, settings.state_ttl_seconds) if redis else MemoryCaseIndex()
+            RedisCaseIndex(redis, keys.pseudonyms, settings.state_ttl_seconds)
+            if redis
+            else MemoryCaseIndex()
         )
         hours = OperatorHours.from_settings(settings.operator_hours, settings.operator_days)
-        cases = CaseService(build_case_store(settings), index, hours)
+        cases = CaseService(build_case_store(settings, keys), index, hours)
         # Case changes made while the database is away wait here (one file per process).
         spool_path = settings.var_dir / "spool" / f"{spool_name}.spool" if spool_name else None
         spool = Spool(spool_path, cases.store.sealer)
@@ -85,5 +97,5 @@ def build_services(
         type(escalator).__name__,
     )
     return Services(
-        settings, understanding, content, store, policy, escalator, metrics, redis, spool
+        settings, understanding, content, store, policy, escalator, metrics, redis, spool, keys
     )

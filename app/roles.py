@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from app.storage import prepare_storage
 from app.web import build_app, register_webhook_until_done, say
 from app.worker import WorkerJobs
 
@@ -22,6 +23,7 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
     keep the phone line down. The webhook is registered in the background, with retries.
     """
     settings = services.settings
+    await prepare_storage(services)  # a key that cannot open the data stops here
     bot = dispatcher = None
     if settings.bot_token is not None:
         from bot.dispatcher import build_bot, build_dispatcher
@@ -74,6 +76,7 @@ async def run_polling(services: Services) -> None:
     """`hotline bot`: long polling and a worker, no HTTP server."""
     from bot.dispatcher import build_bot, build_dispatcher
 
+    await prepare_storage(services)
     bot = build_bot(services)
     dispatcher = build_dispatcher(services)
     jobs = WorkerJobs(services)

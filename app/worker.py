@@ -56,6 +56,9 @@ class WorkerJobs:
 
 async def run_worker(services: Services) -> None:
     """Run the worker's jobs until cancelled (Ctrl+C, SIGTERM)."""
+    from app.storage import prepare_storage
+
+    await prepare_storage(services)  # a key that cannot open the data stops here
     jobs = WorkerJobs(services)
     jobs.start()
     log.info("worker started")

@@ -34,18 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aiogram.types import Update  # noqa: E402
+from cryptography.fernet import Fernet  # noqa: E402
+from pydantic import SecretStr  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
 from app.container import build_services  # noqa: E402
 from bot.dispatcher import build_bot, build_dispatcher  # noqa: E402
-from hotline.cases.crypto import Sealer  # noqa: E402
+from hotline.cases.crypto import Pseudonyms, Sealer  # noqa: E402
 from hotline.cases.database import session_factory, upgrade_database  # noqa: E402
-from hotline.cases.index import (  # noqa: E402
-    CaseEscalator,
-    CaseIndex,
-    MemoryCaseIndex,
-    RedisCaseIndex,
-)
+from hotline.cases.index import CaseIndex, MemoryCaseIndex, RedisCaseIndex  # noqa: E402
+from hotline.cases.service import CaseService as CaseEscalator  # noqa: E402
 from hotline.cases.store import CaseStore  # noqa: E402
 from hotline.escalation import Escalator, RecordingEscalator  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
@@ -54,6 +52,8 @@ from tests.bot.updates import message, person, press  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/4"  # the benchmarks' database
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+BENCH_SALT = "bench-phone-salt"
+PSEUDONYMS = Pseudonyms(BENCH_SALT)
 ESCALATORS = ("memory", "sqlite", "postgres")
 TEXTS = (
     "Сколько дней на регистрацию?",
@@ -80,7 +80,6 @@ def understanding(kind: str) -> Any:
 @asynccontextmanager
 async def case_store(kind: str) -> AsyncIterator[CaseStore]:
     """A migrated, empty case store on a fresh SQLite file or PostgreSQL schema."""
-    from cryptography.fernet import Fernet
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -89,7 +88,7 @@ async def case_store(kind: str) -> AsyncIterator[CaseStore]:
         with tempfile.TemporaryDirectory() as directory:
             engine = create_async_engine(f"sqlite+aiosqlite:///{directory}/cases.sqlite3")
             await upgrade_database(engine)
-            yield CaseStore(session_factory(engine), sealer, engine=engine)
+            yield CaseStore(session_factory(engine), sealer, engine=engine, pseudonyms=PSEUDONYMS)
             await engine.dispose()
         return
     schema = f"bench_{uuid.uuid4().hex[:12]}"
@@ -103,7 +102,7 @@ async def case_store(kind: str) -> AsyncIterator[CaseStore]:
     )
     try:
         await upgrade_database(engine)
-        yield CaseStore(session_factory(engine), sealer, engine=engine)
+        yield CaseStore(session_factory(engine), sealer, engine=engine, pseudonyms=PSEUDONYMS)
     finally:
         await engine.dispose()
         async with admin.begin() as connection:
@@ -141,14 +140,20 @@ async def run_with(
     redis = Redis.from_url(REDIS_URL)
     await redis.flushdb()
     redis_url = REDIS_URL if storage == "redis" else None
-    settings = Settings(_env_file=None, bot_token=TOKEN, redis_url=redis_url)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        bot_token=TOKEN,
+        redis_url=redis_url,
+        encryption_key=SecretStr(Fernet.generate_key().decode()),
+        phone_salt=SecretStr(BENCH_SALT),
+    )
     services = build_services(
         settings, understanding=understanding(nlu), escalator=RecordingEscalator()
     )
     escalator: Escalator = services.escalator
     if store is not None:  # as build_services wires the durable store
         index: CaseIndex | None = (
-            RedisCaseIndex(services.redis) if services.redis else MemoryCaseIndex()
+            RedisCaseIndex(services.redis, PSEUDONYMS) if services.redis else MemoryCaseIndex()
         )
         if not case_index:
             index, escalator_kind = None, f"{escalator_kind} (no case index)"

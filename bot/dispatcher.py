@@ -8,7 +8,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 
@@ -18,9 +18,10 @@ from bot.handlers import commands, conversation, errors, membership, unsupported
 from bot.message_log import MessageLog, log_for
 from bot.middlewares.admission import AdmitUpdates, MemoryUpdateGate, RedisUpdateGate, UpdateGate
 from bot.middlewares.chats import PrivateChatsOnly
-from bot.middlewares.fsm import FSMWithoutStates
+from bot.middlewares.fsm import FSMWithoutStates, PseudonymousKeyBuilder
 from bot.operators import group_talk, pm_talk
 from bot.talk import Talk
+from hotline.cases.crypto import Pseudonyms
 from hotline.services import Services
 
 
@@ -50,10 +51,17 @@ def build_storage(services: Services) -> BaseStorage:
     ttl = services.settings.state_ttl_seconds
     return RedisStorage(
         services.redis,
-        key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
+        key_builder=PseudonymousKeyBuilder(keys_of(services)),
         state_ttl=ttl,
         data_ttl=ttl,
     )
+
+
+def keys_of(services: Services) -> Pseudonyms:
+    """The pseudonym key, which everything the bot keeps in Redis is named with."""
+    if services.keys is None:
+        raise ValueError("Redis storage needs the keys (hotline.keys.load_keys)")
+    return services.keys.pseudonyms
 
 
 def build_dispatcher(
@@ -67,8 +75,12 @@ def build_dispatcher(
     """The Dispatcher with every router; deps reach handlers by parameter name."""
     redis = services.redis
     storage = storage or build_storage(services)
+    pseudonyms = services.keys.pseudonyms if services.keys is not None else None
     talk = Talk(
-        services.policy, services.content, services.metrics, message_log or log_for(storage)
+        services.policy,
+        services.content,
+        services.metrics,
+        message_log or log_for(storage, pseudonyms),
     )
     dp = Dispatcher(
         storage=storage,
@@ -80,7 +92,7 @@ def build_dispatcher(
         operators_chat_id=services.settings.operators_chat_id,
         talk=talk,
     )
-    gate = gate or (RedisUpdateGate(redis) if redis else MemoryUpdateGate())
+    gate = gate or (RedisUpdateGate(redis, keys_of(services)) if redis else MemoryUpdateGate())
     dp.update.outer_middleware(PrivateChatsOnly(services.settings.operators_chat_id))
     dp.update.outer_middleware(AdmitUpdates(gate, services.metrics, limit=throttle_limit))
     dp.update.outer_middleware(

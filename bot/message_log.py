@@ -17,8 +17,10 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
+from hotline.cases.crypto import Pseudonyms
 from hotline.redis_batch import batcher_for
 
+KEY_PREFIX: Final = "hotline:tg-messages:"
 KEEP_SECONDS: Final = 48 * 3600
 KEEP_COUNT: Final = 500
 
@@ -43,13 +45,14 @@ return 1
 
 
 class RedisMessageLog:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, pseudonyms: Pseudonyms) -> None:
         self._redis = redis
         self._batch = batcher_for(redis)  # pipelined with the other updates' commands
+        self._pseudonyms = pseudonyms
 
-    @staticmethod
-    def _key(bot_id: int, chat_id: int) -> str:
-        return f"hotline:tg-messages:{bot_id}:{chat_id}"
+    def _key(self, bot_id: int, chat_id: int) -> str:
+        """Named by a pseudonym of the chat: a Redis key never shows a Telegram id."""
+        return f"{KEY_PREFIX}{bot_id}:{self._pseudonyms.of(f'tg-chat:{chat_id}')}"
 
     async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
         now = int(time.time())
@@ -92,10 +95,12 @@ def _deletable(entries: Iterable[tuple[int, ...]]) -> list[int]:
 _MEMORY_LOGS: WeakKeyDictionary[BaseStorage, MemoryMessageLog] = WeakKeyDictionary()
 
 
-def log_for(storage: BaseStorage) -> MessageLog:
+def log_for(storage: BaseStorage, pseudonyms: Pseudonyms | None) -> MessageLog:
     """The message log that lives next to an FSM storage: in its Redis, or in memory."""
     if isinstance(storage, RedisStorage):
-        return RedisMessageLog(storage.redis)
+        if pseudonyms is None:
+            raise ValueError("a message log in Redis needs the pseudonym key")
+        return RedisMessageLog(storage.redis, pseudonyms)
     log = _MEMORY_LOGS.get(storage)
     if log is None:
         log = _MEMORY_LOGS[storage] = MemoryMessageLog()

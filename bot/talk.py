@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiogram import Bot
-from aiogram.fsm.context import FSMContext
 from aiogram.types import User
 
 from bot.identity import language_hint, user_key
-from bot.message_log import MessageLog, log_for
+from bot.message_log import MessageLog
 from bot.middlewares.admission import throttled
 from bot.replies import Outgoing, Unreachable, render_reply, send_all
 from hotline.content import ContentStore
@@ -89,20 +88,3 @@ class Talk:
             sent = []
         await self.log.remember(bot.id, chat_id, [incoming_id, *sent])
         return sent
-
-
-async def deliver(
-    reply: Reply | list[Outgoing],
-    *,
-    bot: Bot,
-    chat_id: int,
-    user_key: str,
-    state: FSMContext,
-    policy: DialoguePolicy,
-    content: ContentStore,
-    metrics: Metrics,
-    incoming_id: int | None = None,
-) -> list[int]:
-    """`Talk.deliver` for handlers that receive the parts rather than `talk` (bot.operators)."""
-    talk = Talk(policy, content, metrics, log_for(state.storage))
-    return await talk.deliver(bot, chat_id, user_key, reply, incoming_id)

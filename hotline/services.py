@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from hotline.cases.service import CaseService
 from hotline.content import ContentStore
 from hotline.escalation import Escalator
+from hotline.keys import Keys
 from hotline.metrics import Metrics
 from hotline.policy import DialoguePolicy
 from hotline.settings import Settings
@@ -30,6 +31,7 @@ class Services:
     metrics: Metrics
     redis: Redis | None = None  # shared by the state store, the bot's FSM and deduplication
     spool: Spool | None = None  # case changes kept while the database is away
+    keys: Keys | None = None  # what protects data at rest; None when nothing is kept
 
     @property
     def cases(self) -> CaseService | None:

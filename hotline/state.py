@@ -2,7 +2,8 @@
 
 The text of recent turns is personal data. It is kept only because an escalation
 carries a short excerpt to the operator, it is bounded (`MAX_TURNS`, `MAX_TEXT`), it
-expires (`Settings.state_ttl_seconds`) and it is never logged.
+expires (`Settings.state_ttl_seconds`) and it is never logged. In Redis the whole state
+is encrypted (Fernet) under a key named by the person's pseudonym, never their id.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Final, Protocol
 
 from redis.asyncio import Redis
 
+from hotline.cases.crypto import Pseudonyms, Sealer
 from hotline.redis_batch import batcher_for
 from nlu.catalogue import LANGUAGES, RISK_LEVELS, Language, RiskLevel
 from nlu.types import RiskAssessment
@@ -125,23 +127,37 @@ class MemoryConversationStore:
 
 
 class RedisConversationStore:
-    """Shared store: one JSON value per person, expiring after `ttl_seconds` of silence."""
+    """Shared store: one encrypted JSON value per person, expiring after `ttl_seconds` of
+    silence, under `<prefix><pseudonym>`."""
 
-    def __init__(self, redis: Redis, ttl_seconds: int, prefix: str = "hotline:conv:") -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        ttl_seconds: int,
+        sealer: Sealer,
+        pseudonyms: Pseudonyms,
+        prefix: str = "hotline:conv:",
+    ) -> None:
         self._redis = redis
         self._batch = batcher_for(redis)  # reads and writes pipelined with other turns'
         self._ttl = ttl_seconds
+        self._sealer = sealer
+        self._pseudonyms = pseudonyms
         self._prefix = prefix
 
     def _key(self, user_key: str) -> str:
-        return f"{self._prefix}{user_key}"
+        return f"{self._prefix}{self._pseudonyms.of(user_key)}"
 
     async def get(self, user_key: str) -> ConversationState | None:
         raw = await self._batch.call("GET", self._key(user_key))
-        return ConversationState.from_json(raw) if raw is not None else None
+        if raw is None:
+            return None
+        opened = self._sealer.open(raw)  # a wrong key is logged; the conversation starts afresh
+        return ConversationState.from_json(opened) if opened is not None else None
 
     async def save(self, user_key: str, state: ConversationState) -> None:
-        await self._batch.call("SET", self._key(user_key), state.to_json(), "EX", self._ttl)
+        sealed = self._sealer.seal(state.to_json())
+        await self._batch.call("SET", self._key(user_key), sealed, "EX", self._ttl)
 
     async def delete(self, user_key: str) -> None:
         await self._redis.delete(self._key(user_key))

@@ -8,7 +8,6 @@ import logging
 from aiohttp import web
 
 from hotline.content import ContentError
-from hotline.local_secrets import phone_salt
 from hotline.operator_hours import OperatorHours
 from ivr import routes
 from ivr.audio import AudioLibrary, audio_file_name, audio_handler
@@ -28,6 +27,8 @@ def build_ivr_app(services: IvrServices) -> web.Application:
     settings = services.settings
     if settings.twilio_auth_token is None:
         raise ValueError("HOTLINE_TWILIO_AUTH_TOKEN is needed to check Twilio's signatures")
+    if services.keys is None:
+        raise ValueError("the phone line needs the keys (hotline.keys.load_keys)")
     prompts = load_prompts(settings.content_dir, services.content.contacts)
     library = AudioLibrary(settings.content_dir, settings.var_dir / "audio")
     links = Links(settings.public_base_url)
@@ -43,7 +44,7 @@ def build_ivr_app(services: IvrServices) -> web.Application:
             language_ttl_seconds=settings.retention_days * 24 * 3600,
         ),
         hours=OperatorHours.from_settings(settings.operator_hours, settings.operator_days),
-        phone_salt=phone_salt(settings),
+        phone_salt=services.keys.phone_salt,
     )
     ctx.last_resort = last_resort_twiml(ctx)
     _warn_missing_recordings(ctx, library)

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from hotline.content import Contact
 from hotline.escalation import CaseRef, EscalationRequest, Escalator
+from hotline.keys import Keys
 from hotline.settings import Settings
 from hotline.turns import Reply, Turn
 from nlu.catalogue import Language
@@ -64,3 +65,8 @@ class IvrServices(Protocol):
 
     @property
     def metrics(self) -> Counter: ...
+
+    @property
+    def keys(self) -> Keys | None:
+        """The phone salt for callers' hashes (`hotline.keys.load_keys`)."""
+        ...

@@ -37,6 +37,7 @@ from aiogram.types import Chat, Message, TelegramObject, Update, User
 from redis.asyncio import Redis
 
 from bot.identity import language_hint, user_key
+from hotline.cases.crypto import Pseudonyms
 from hotline.i18n import translate
 from hotline.metrics import Metrics
 from hotline.policy import DialoguePolicy
@@ -84,14 +85,15 @@ return {first and 1 or 0, count}
 
 
 class RedisUpdateGate:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, pseudonyms: Pseudonyms) -> None:
         self._redis = batcher_for(redis)  # pipelined with the other updates' commands
+        self._pseudonyms = pseudonyms  # the throttle key names a pseudonym, not an id
 
     async def admit(
         self, bot_id: int, update_id: int, person: str | None, window_seconds: int
     ) -> tuple[bool, int]:
         claim = f"hotline:tg-update:{bot_id}:{update_id}"
-        counter = f"hotline:throttle:{person}" if person is not None else ""
+        counter = f"hotline:throttle:{self._pseudonyms.of(person)}" if person is not None else ""
         first, count = await self._redis.script(
             ADMIT_SCRIPT, [claim, counter], [CLAIM_TTL_SECONDS, window_seconds]
         )

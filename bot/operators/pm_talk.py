@@ -12,7 +12,6 @@ import logging
 from typing import Any
 
 from aiogram import Bot, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.filters import has, private_chat
@@ -20,10 +19,8 @@ from bot.identity import language_hint, user_key
 from bot.operators.access import case_service_of, content_kind
 from bot.operators.message_kinds import MEDIA_FIELDS
 from bot.outbox import OutboxWorker
-from bot.talk import deliver
-from hotline.content import ContentStore
+from bot.talk import Talk
 from hotline.metrics import Metrics
-from hotline.policy import DialoguePolicy
 from hotline.turns import Turn
 
 log = logging.getLogger(__name__)
@@ -54,9 +51,7 @@ async def media_to_topic(
     open_case: Any,
     services: Any,
     bot: Bot,
-    state: FSMContext,
-    policy: DialoguePolicy,
-    content: ContentStore,
+    talk: Talk,
     metrics: Metrics,
     case_outbox: OutboxWorker | None = None,
 ) -> None:
@@ -75,17 +70,7 @@ async def media_to_topic(
     if caption:
         key = user_key(message.from_user)
         turn = Turn(key, "telegram", text=caption, language_hint=language_hint(message.from_user))
-        reply = await policy.handle(turn)
-        await deliver(
-            reply,
-            bot=bot,
-            chat_id=message.chat.id,
-            user_key=key,
-            state=state,
-            policy=policy,
-            content=content,
-            metrics=metrics,
-            incoming_id=message.message_id,
-        )
+        reply = await talk.policy.handle(turn)
+        await talk.deliver(bot, message.chat.id, key, reply, message.message_id)
     if case_outbox is not None:
         case_outbox.wake()

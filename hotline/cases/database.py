@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -15,6 +16,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+if TYPE_CHECKING:
+    from hotline.keys import Keys
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -36,25 +40,32 @@ def alembic_config() -> Config:
     return config
 
 
-async def upgrade_database(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply pending migrations; a fresh SQLite file just works."""
+async def upgrade_database(
+    engine: AsyncEngine, revision: str = "head", keys: Keys | None = None
+) -> None:
+    """Apply pending migrations; a fresh SQLite file just works.
+
+    `keys` are for migrations that convert personal data (one that needs them and has
+    none fails with a message saying so).
+    """
 
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
+        config.attributes["keys"] = keys
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:
         await connection.run_sync(run)
 
 
-def upgrade_database_sync(database_url: str) -> None:
+def upgrade_database_sync(database_url: str, keys: Keys | None = None) -> None:
     """Apply pending migrations from synchronous code (the `hotline db upgrade` command)."""
 
     async def run() -> None:
         engine = create_engine(database_url)
         try:
-            await upgrade_database(engine)
+            await upgrade_database(engine, keys=keys)
         finally:
             await engine.dispose()
 

@@ -36,6 +36,7 @@ from typing import Final, Protocol
 
 from redis.asyncio import Redis
 
+from hotline.cases.crypto import Pseudonyms
 from hotline.redis_batch import batcher_for
 
 log = logging.getLogger(__name__)
@@ -110,16 +111,19 @@ class RedisCaseIndex:
     def __init__(
         self,
         redis: Redis,
+        pseudonyms: Pseudonyms,
         ttl_seconds: int = INDEX_TTL_SECONDS,
         prefix: str = "hotline:case-index:",
     ) -> None:
         self._redis = redis
+        self._pseudonyms = pseudonyms
         self._ttl = ttl_seconds
         self._prefix = prefix
         self._batch = batcher_for(redis)  # pipelined with the other turns' commands
 
     def key(self, user_key: str) -> str:
-        return f"{self._prefix}{user_key}"
+        """The entry's Redis key, named by the person's pseudonym (never their id)."""
+        return f"{self._prefix}{self._pseudonyms.of(user_key)}"
 
     async def read(self, user_key: str) -> IndexEntry:
         in_flight, gen, no_case = await self._batch.call(

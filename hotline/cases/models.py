@@ -1,4 +1,5 @@
-"""Tables of the case store. Columns ending in `_enc` hold Fernet-encrypted personal data."""
+"""Tables of the case store. Columns ending in `_enc` hold Fernet-encrypted personal data;
+a person is known by a pseudonym (`hotline.cases.crypto.Pseudonyms`), never by an id."""
 
 from __future__ import annotations
 
@@ -28,7 +29,10 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     number: Mapped[str | None] = mapped_column(String(16), unique=True)
-    user_key: Mapped[str | None] = mapped_column(String(128), index=True)  # None once purged
+    # The person's pseudonym (an HMAC of their user key), so their case is found again;
+    # the user key itself (it names the Telegram chat) only in `person_ref_enc`. None once purged.
+    user_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    person_ref_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     channel: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2))
     level: Mapped[str] = mapped_column(String(16))
@@ -131,3 +135,13 @@ class ScheduledJob(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     owner: Mapped[str | None] = mapped_column(String(64))
+
+
+class KeyCheck(Base):
+    """Proof that the configured keys are the ones the data was stored with (`key_check`)."""
+
+    __tablename__ = "key_checks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)  # encryption | pseudonym
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

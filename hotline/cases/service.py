@@ -79,7 +79,8 @@ class CaseService(OperatorActions):
             case = await store.open_case_row(session, request.user_key)
             if case is None:
                 case = Case(
-                    user_key=request.user_key,
+                    user_key=store.pseudonyms.of(request.user_key),
+                    person_ref_enc=sealer.seal(request.user_key),
                     channel=request.channel,
                     language=request.language,
                     level=request.level,
@@ -202,7 +203,8 @@ class CaseService(OperatorActions):
         now = store.now()
         closed: list[str] = []
         async with store.transaction() as session:
-            cases = list(await session.scalars(select(Case).where(Case.user_key == user_key)))
+            pseudonym = store.pseudonyms.of(user_key)
+            cases = list(await session.scalars(select(Case).where(Case.user_key == pseudonym)))
             for case in cases:
                 if case.status != "closed":
                     case.status = "closed"
@@ -256,6 +258,7 @@ class CaseService(OperatorActions):
 def erase_case(case: Case, now: datetime) -> None:
     """Drop every personal field of a case row; the anonymous counts stay."""
     case.user_key = None
+    case.person_ref_enc = None
     case.excerpt_enc = None
     case.recording_url_enc = None
     case.callback_number_enc = None

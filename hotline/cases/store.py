@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import String, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from hotline.cases.crypto import Sealer
+from hotline.cases.crypto import Pseudonyms, Sealer
 from hotline.cases.events import OutboxEvent, lane_key
 from hotline.cases.models import AuditEntry, Case, CaseMessage, OutboxItem
 from hotline.cases.views import (
@@ -44,14 +44,22 @@ class CaseStore:
         clock: Clock = utcnow,
         engine: AsyncEngine | None = None,
         prepare: Callable[[], Awaitable[None]] | None = None,
+        *,
+        pseudonyms: Pseudonyms,
     ) -> None:
         self._raw_sessions = sessions
         self.sealer = sealer
+        # Rows know a person by pseudonym only; `person_ref_enc` keeps the user key sealed.
+        self.pseudonyms = pseudonyms
         self._clock = clock
         self._engine = engine
         # Run once before the first query (migrations), so a store can be built synchronously.
         self._prepare = prepare
         self._prepare_lock = asyncio.Lock()
+
+    async def prepare(self) -> None:
+        """Run the pending preparation now (migrations, key check); raises what it raises."""
+        await self.sessions()
 
     async def sessions(self) -> async_sessionmaker[AsyncSession]:
         if self._prepare is not None:
@@ -157,7 +165,9 @@ class CaseStore:
 
     async def open_case_row(self, session: AsyncSession, user_key: str) -> Case | None:
         result: Case | None = await session.scalar(
-            select(Case).where(Case.user_key == user_key, Case.status != "closed")
+            select(Case).where(
+                Case.user_key == self.pseudonyms.of(user_key), Case.status != "closed"
+            )
         )
         return result
 
@@ -218,7 +228,7 @@ class CaseStore:
         return CaseView(
             id=case.id,
             number=case.number,
-            user_key=case.user_key,
+            user_key=self.sealer.open(case.person_ref_enc) if case.user_key else None,
             channel=case.channel,
             language=case.language,
             level=case.level,  # type: ignore[arg-type]

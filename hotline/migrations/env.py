@@ -10,6 +10,12 @@ target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("run migrations through `hotline db upgrade`")
-context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+# The keys (`hotline.keys.Keys`), for migrations that convert personal data; None if not given.
+context.configure(
+    connection=connection,
+    target_metadata=target_metadata,
+    render_as_batch=True,
+    keys=context.config.attributes.get("keys"),
+)
 with context.begin_transaction():
     context.run_migrations()

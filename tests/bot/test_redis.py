@@ -48,17 +48,23 @@ async def test_uses_redis_for_state_fsm_and_dedup(worker: Harness, redis: Redis)
     await worker.feed(message("Здравствуйте"))
     await worker.feed(message("Сколько дней на регистрацию?"))
     keys = {k.decode() for k in await redis.keys("*")}
-    assert "hotline:conv:tg:1001" in keys
-    assert "hotline:tg-messages:42:1001" in keys  # for /forget, next to the FSM storage
+    assert worker.services.keys is not None
+    pseudonyms = worker.services.keys.pseudonyms
+    conversation = f"hotline:conv:{pseudonyms.of('tg:1001')}"
+    assert conversation in keys
+    chat = pseudonyms.of("tg-chat:1001")
+    assert f"hotline:tg-messages:42:{chat}" in keys  # for /forget, next to the FSM storage
+    assert not any("1001" in k for k in keys)  # no key shows the person's id
     storage = worker.dp.storage
     assert isinstance(storage, RedisStorage) and storage.redis is worker.services.redis
     key = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
-    # DefaultKeyBuilder(with_bot_id=True, with_destiny=True): bot id and destiny in the key.
-    assert storage.key_builder.build(key, "state") == "fsm:42:1001:1001:default:state"
+    # Bot id and destiny in the key, as DefaultKeyBuilder(with_bot_id, with_destiny); no ids.
+    built = storage.key_builder.build(key, "state")
+    assert built.startswith("fsm:42:") and built.endswith(":default:state") and "1001" not in built
     assert any(k.startswith("hotline:tg-update:42:") for k in keys)
     state = await worker.services.store.get("tg:1001")
     assert state is not None and state.language == "ru" and len(state.turns) == 2
-    assert 0 < await redis.ttl("hotline:conv:tg:1001") <= worker.services.settings.state_ttl_seconds
+    assert 0 < await redis.ttl(conversation) <= worker.services.settings.state_ttl_seconds
 
 
 async def test_two_workers_process_a_redelivered_update_once(
@@ -91,7 +97,9 @@ async def test_state_survives_a_restart(redis: Redis, understanding: Any) -> Non
         # The ids logged before the restart were deleted; only the confirmation's is left.
         [delete] = harness.session.of(DeleteMessages)
         assert len(delete.message_ids) == 3  # greeting in, reply out, /forget in
-        assert await redis.llen("hotline:tg-messages:42:3003") == 1
+        assert second.keys is not None
+        chat = second.keys.pseudonyms.of("tg-chat:3003")
+        assert await redis.llen(f"hotline:tg-messages:42:{chat}") == 1
     await second.close()
 
 
@@ -101,5 +109,7 @@ async def test_throttling_is_shared_through_redis(redis: Redis, understanding: A
         for _ in range(4):
             await harness.feed(message("Здравствуйте"))
         assert harness.services.metrics.value("telegram_throttled_total") == 2
-        assert await redis.exists("hotline:throttle:tg:1001")
+        assert services.keys is not None
+        counter = f"hotline:throttle:{services.keys.pseudonyms.of('tg:1001')}"
+        assert await redis.exists(counter)
     await services.close()

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from hotline.cases.crypto import Sealer
+from hotline.cases.crypto import Pseudonyms, Sealer
 from hotline.cases.database import session_factory, upgrade_database
 from hotline.cases.store import CaseStore
 
@@ -39,6 +39,9 @@ def clock() -> FakeClock:
 @pytest.fixture
 def sealer() -> Sealer:
     return Sealer(Fernet.generate_key().decode())
+
+
+PSEUDONYMS = Pseudonyms("test-phone-salt")
 
 
 async def _postgres_engine() -> tuple[AsyncEngine, str]:
@@ -87,7 +90,7 @@ async def postgres_engine() -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def make_store(sealer: Sealer, clock: FakeClock) -> Callable[[AsyncEngine], CaseStore]:
     def build(engine: AsyncEngine) -> CaseStore:
-        return CaseStore(session_factory(engine), sealer, clock=clock)
+        return CaseStore(session_factory(engine), sealer, clock=clock, pseudonyms=PSEUDONYMS)
 
     return build
 

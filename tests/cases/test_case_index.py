@@ -15,6 +15,7 @@ from hotline.cases.service import CaseService as CaseEscalator
 from hotline.cases.store import CaseStore
 from hotline.cases.views import Actor
 from hotline.escalation import EscalationRequest
+from tests.cases.conftest import PSEUDONYMS
 
 REDIS_URL = "redis://127.0.0.1:6379/3"  # the cases' database
 KEY = "tg:4242"
@@ -48,7 +49,7 @@ async def indexes(request: pytest.FixtureRequest) -> AsyncIterator[Callable[[], 
         return
     redis = Redis.from_url(REDIS_URL)
     prefix = f"hotline:test-case-index:{uuid.uuid4().hex[:8]}:"
-    yield lambda: RedisCaseIndex(redis, 3600, prefix=prefix)
+    yield lambda: RedisCaseIndex(redis, PSEUDONYMS, 3600, prefix=prefix)
     keys = [k async for k in redis.scan_iter(f"{prefix}*")]
     if keys:
         await redis.delete(*keys)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
+from hotline.cases.crypto import Pseudonyms, Sealer
 from hotline.state import (
     MAX_TEXT,
     ConversationState,
@@ -72,10 +74,32 @@ async def test_memory_store() -> None:
     await check_store(MemoryConversationStore())
 
 
+SEALER = Sealer(Fernet.generate_key().decode())
+PSEUDONYMS = Pseudonyms("state-test-salt")
+
+
 @pytest.mark.redis
 async def test_redis_store_round_trips_and_expires(redis: Redis) -> None:
-    store = RedisConversationStore(redis, ttl_seconds=60)
+    store = RedisConversationStore(redis, 60, SEALER, PSEUDONYMS)
     await check_store(store)
     await store.save("tg:2", sample())
-    ttl = await redis.ttl("hotline:conv:tg:2")
+    ttl = await redis.ttl(f"hotline:conv:{PSEUDONYMS.of('tg:2')}")
     assert 0 < ttl <= 60
+
+
+@pytest.mark.redis
+async def test_redis_holds_neither_the_text_nor_the_id(redis: Redis) -> None:
+    store = RedisConversationStore(redis, 60, SEALER, PSEUDONYMS)
+    await store.save("tg:700123", sample())
+    [key] = await redis.keys("*")
+    value = await redis.get(key)
+    assert b"700123" not in key and b"tg:" not in key
+    assert "паспорт".encode() not in value and b"report_exploitation" not in value
+    assert SEALER.open(value) == sample().to_json()
+
+
+@pytest.mark.redis
+async def test_a_value_no_key_opens_starts_the_conversation_afresh(redis: Redis) -> None:
+    await RedisConversationStore(redis, 60, SEALER, PSEUDONYMS).save("tg:3", sample())
+    other = Sealer(Fernet.generate_key().decode())
+    assert await RedisConversationStore(redis, 60, other, PSEUDONYMS).get("tg:3") is None

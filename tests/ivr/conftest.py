@@ -25,6 +25,7 @@ from twilio.request_validator import RequestValidator
 from app.container import build_services
 from hotline.content import ContentStore
 from hotline.escalation import EscalationRequest, RecordingEscalator
+from hotline.keys import Keys
 from hotline.metrics import Metrics
 from hotline.policy import DialoguePolicy
 from hotline.services import Services
@@ -78,6 +79,10 @@ class PhoneServices:
     @property
     def metrics(self) -> Metrics:
         return self.core.metrics
+
+    @property
+    def keys(self) -> Keys | None:
+        return self.core.keys
 
 
 @pytest.fixture(scope="session")

@@ -40,7 +40,7 @@ from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore, CaseView
 from hotline.services import Services
 from hotline.settings import Settings
-from tests.cases.conftest import FakeClock, _drop_schema, _postgres_engine
+from tests.cases.conftest import PSEUDONYMS, FakeClock, _drop_schema, _postgres_engine
 from tests.operators.telegram import TOKEN, TelegramWorld
 
 OPERATORS_CHAT = -1001234567890
@@ -223,7 +223,7 @@ async def hotline(
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, bot_token=SecretStr(TOKEN), redis_url=None, operators_chat_id=OPERATORS_CHAT
     )
-    store = CaseStore(session_factory(engine), sealer, clock=clock)
+    store = CaseStore(session_factory(engine), sealer, clock=clock, pseudonyms=PSEUDONYMS)
     cases = CaseService(store, hours=operator_hours(settings))
     services = build_services(settings, understanding=understanding, escalator=cases)
     telegram = TelegramWorld(members={OPERATOR.id})

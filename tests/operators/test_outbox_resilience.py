@@ -87,7 +87,12 @@ async def test_a_restart_loses_nothing(hotline: Hotline) -> None:
     hotline.telegram.clear()
 
     # A new process: a new store and worker on the same database, nothing carried over.
-    store = CaseStore(session_factory(hotline.engine), hotline.sealer, clock=hotline.clock)
+    store = CaseStore(
+        session_factory(hotline.engine),
+        hotline.sealer,
+        clock=hotline.clock,
+        pseudonyms=hotline.store.pseudonyms,
+    )
     worker = make_worker(store, hotline.telegram, hotline.services.settings)
     hotline.clock.advance(minutes=10)
     await worker.drain()

@@ -70,8 +70,9 @@ async def test_cases_commands_read_the_store(
 ) -> None:
     settings = sqlite_settings(tmp_path)
     from hotline.cases.setup import build_case_store
+    from hotline.keys import load_keys
 
-    store = build_case_store(settings)
+    store = build_case_store(settings, load_keys(settings))
     await CaseEscalator(store).escalate(
         EscalationRequest("tg:9", "telegram", "ky", "emergency", (), "emergency", "emergency")
     )
