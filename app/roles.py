@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from app.http_logs import AccessLog
 from app.storage import prepare_storage
 from app.web import build_app, register_webhook_until_done, say
 from app.worker import WorkerJobs
@@ -34,7 +35,7 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
         say("Telegram bot is off: set HOTLINE_BOT_TOKEN to turn it on.")
     webhook = bot is not None and not polling
     app = build_app(services, bot=bot, dispatcher=dispatcher, telegram_webhook=webhook)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log_class=AccessLog)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     say(f"Serving on http://{host}:{port} (/healthz, /readyz, /metrics)")

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
 
+from app.http_logs import keep_request_content_out_of_logs
+
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
 
@@ -38,6 +40,7 @@ def build_app(
     telegram_webhook: bool = True,
 ) -> web.Application:
     """The application: probes, /metrics, the Telegram webhook and the /ivr/ routes."""
+    keep_request_content_out_of_logs()
     app = web.Application()
     app[SERVICES] = services
     app.router.add_get("/healthz", healthz)

@@ -88,3 +88,27 @@ async def test_phone_routes_off_is_said_at_start(
     services = make_services(understanding)
     build_app(services)
     assert "Phone routes are off" in capsys.readouterr().err
+
+
+async def test_the_webhook_can_handle_updates_before_it_answers(understanding: Any) -> None:
+    from aiohttp import web
+
+    from bot.webhook import WEBHOOK_PATH, TelegramWebhook
+
+    services = make_services(understanding)
+    session = MockedSession()
+    bot = build_bot(services, session=session)
+    app = web.Application()
+    handler = TelegramWebhook(
+        build_dispatcher(services), bot, secret_token=SECRET, handle_in_background=False
+    )
+    handler.register(app, path=WEBHOOK_PATH)
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with TestClient(TestServer(app)) as test_client:
+        bad = await test_client.post(WEBHOOK_PATH, data=b"{", headers=headers)
+        assert bad.status == 400
+        good = await test_client.post(
+            WEBHOOK_PATH, json=update_json("Здравствуйте"), headers=headers
+        )
+        assert good.status == 200
+        assert session.sent_texts()  # handled before the answer

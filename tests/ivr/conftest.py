@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from pydantic import SecretStr
 from twilio.request_validator import RequestValidator
 
@@ -37,6 +37,7 @@ from ivr.prompts import load_prompts
 from ivr.voice_build import voice_items
 from nlu.catalogue import Language
 from nlu.pipeline import Understanding, build_understanding
+from tests.servers import HotlineTestServer
 
 Client = TestClient[web.Request, web.Application]
 
@@ -225,7 +226,7 @@ async def make_line(audio_dir: Path) -> AsyncIterator[LineFactory]:
         ivr = build_ivr_app(services)
         ivr[IVR_CONTEXT].clock = lambda: clock
         app.add_subapp("/ivr", ivr)
-        client = TestClient(TestServer(app))
+        client = TestClient(HotlineTestServer(app))
         await client.start_server()
         clients.append(client)
         return Line(client, ivr[IVR_CONTEXT], services)
