@@ -10,7 +10,7 @@ from aiohttp import web
 from hotline.content import ContentError
 from hotline.operator_hours import OperatorHours
 from ivr import routes
-from ivr.audio import AudioLibrary, audio_file_name, audio_handler
+from ivr.audio import AUDIO_ROUTE, AudioLibrary, audio_file_name, audio_handler
 from ivr.context import IVR_CONTEXT, IvrContext
 from ivr.ports import IvrServices
 from ivr.prompts import load_prompts
@@ -66,7 +66,7 @@ def build_ivr_app(services: IvrServices) -> web.Application:
     ivr.router.add_post("/dial", routes.dial_result)
     ivr.router.add_post("/recorded", routes.recorded)
     ivr.router.add_post("/recording", routes.recording_status)
-    ivr.router.add_get(r"/audio/{lang}/{name}", audio_handler(library))
+    ivr.router.add_get(AUDIO_ROUTE, audio_handler(library))
 
     async def close_store(_: web.Application) -> None:
         await ctx.store.close()

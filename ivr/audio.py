@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
 import wave
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,15 +34,25 @@ AUDIO_DIR: Final = "audio"  # content/<lang>/audio (studio) and var/audio/<lang>
 ESPEAK_VOICES: Final[dict[Language, str]] = {"ky": "ky", "ru": "ru"}
 ESPEAK_WORDS_PER_MINUTE: Final = 175  # espeak-ng's default: menus stay under 15 s
 CACHE_CONTROL: Final = "public, max-age=86400"
-_FILE_RE: Final = re.compile(r"^[a-z0-9_]+-[0-9a-f]{10}\.wav$")
+MAX_SLUG: Final = 64  # longest key part of a file name; longer names are not ours
+FILE_NAME_PATTERN: Final = rf"[a-z0-9_]{{1,{MAX_SLUG}}}-[0-9a-f]{{10}}\.wav"
+# The route itself refuses anything else (404 before any handler, with nothing logged).
+AUDIO_ROUTE: Final = "/audio/{lang:ky|ru}/{name:" + FILE_NAME_PATTERN + "}"
+_FILE_RE: Final = re.compile(FILE_NAME_PATTERN)
 _MISSING_RECHECK_SECONDS: Final = 30.0
+_MISSING_MAX: Final = 512  # names remembered as missing, oldest forgotten first
 
 
 def audio_file_name(key: str, text: str) -> str:
     """Name the recording of `text`: the prompt or answer key and a hash of the words."""
     digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:10]
-    slug = re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_") or "text"
+    slug = re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_")[:MAX_SLUG] or "text"
     return f"{slug}-{digest}.wav"
+
+
+def is_audio_file_name(name: str) -> bool:
+    """Whether `name` is one `audio_file_name` can make (the whole of it: no newline after)."""
+    return _FILE_RE.fullmatch(name) is not None
 
 
 def answer_key(intent: str) -> str:
@@ -48,12 +61,17 @@ def answer_key(intent: str) -> str:
 
 @dataclass
 class AudioLibrary:
-    """Finds the file to play for a text: a studio recording first, then a placeholder."""
+    """Finds the file to play for a text: a studio recording first, then a placeholder.
+
+    Only a regular file directly in one of the two folders counts: never a symlink, a
+    directory, or anything whose real path lies elsewhere.
+    """
 
     content_dir: Path
     build_dir: Path  # var/audio
     _found: dict[tuple[Language, str], Path] = field(default_factory=dict)
-    _missing: dict[tuple[Language, str], float] = field(default_factory=dict)
+    # Bounded: anyone may ask for names that do not exist.
+    _missing: OrderedDict[tuple[Language, str], float] = field(default_factory=OrderedDict)
 
     def studio_path(self, language: Language, name: str) -> Path:
         return self.content_dir / language / AUDIO_DIR / name
@@ -70,18 +88,32 @@ class AudioLibrary:
         missed = self._missing.get(key)
         if missed is not None and time.monotonic() - missed < _MISSING_RECHECK_SECONDS:
             return None
-        for path in (self.studio_path(language, name), self.built_path(language, name)):
-            if path.is_file():
-                self._found[key] = path
-                self._missing.pop(key, None)
-                return path
+        if is_audio_file_name(name):
+            for path in (self.studio_path(language, name), self.built_path(language, name)):
+                if is_plain_file_in(path, path.parent):
+                    self._found[key] = path
+                    self._missing.pop(key, None)
+                    return path
+        self._missing.pop(key, None)
         self._missing[key] = time.monotonic()
+        while len(self._missing) > _MISSING_MAX:
+            self._missing.popitem(last=False)
         return None
 
     def forget(self) -> None:
         """Drop cached lookups, after a build."""
         self._found.clear()
         self._missing.clear()
+
+
+def is_plain_file_in(path: Path, folder: Path) -> bool:
+    """A regular file, not a symlink, whose real path is directly in `folder`'s real path."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        return path.resolve(strict=True).parent == folder.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, too long, a loop: not a file to serve
+        return False
 
 
 # -- build ------------------------------------------------------------------------------
@@ -180,10 +212,11 @@ def audio_handler(library: AudioLibrary) -> Handler:
     async def serve_audio(request: web.Request) -> web.StreamResponse:
         language = next((lang for lang in LANGUAGES if lang == request.match_info["lang"]), None)
         name = request.match_info["name"]
-        if language is None or not _FILE_RE.match(name):
+        if language is None or not is_audio_file_name(name):
             raise web.HTTPNotFound()
         path = library.find(language, name)
-        if path is None:
+        # Checked again at every request: a cached file may have been replaced by a link.
+        if path is None or not is_plain_file_in(path, path.parent):
             raise web.HTTPNotFound()
         return web.FileResponse(
             path, headers={"Cache-Control": CACHE_CONTROL, "Content-Type": "audio/wav"}

@@ -10,7 +10,14 @@ import pytest
 
 from hotline.content import ContentStore
 from hotline.settings import REPO_ROOT
-from ivr.audio import AudioLibrary, audio_file_name, build_audio, wav_seconds, write_silent_wav
+from ivr.audio import (
+    AudioLibrary,
+    audio_file_name,
+    build_audio,
+    is_audio_file_name,
+    wav_seconds,
+    write_silent_wav,
+)
 from ivr.prompts import load_prompts
 from ivr.voice_build import build_voice
 from tests.ivr.conftest import Line, LineFactory, spoken
@@ -130,3 +137,69 @@ def test_hotline_voice_build_command(
     out = capsys.readouterr().out
     assert "silent placeholders" in out and "apt-get install espeak-ng" in out
     assert any((tmp_path / "audio" / "ky").glob("welcome-*.wav"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a" * 8000 + "-0123456789.wav",  # once a 500 with the name in a traceback
+        "a" * 230 + "-0123456789.wav",
+        "welcome-0123456789.wav\n",
+        "welcome-0123456789.wav%0A",
+        "WELCOME-0123456789.wav",
+    ],
+)
+async def test_hostile_audio_names_are_404_and_leave_no_trace(
+    line: Line, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    response = await line.client.get(f"/ivr/audio/ky/{name}")
+    assert response.status == 404
+    assert not any(r.exc_info for r in caplog.records)
+    assert all(len(r.getMessage()) < 300 for r in caplog.records)  # bounded, whatever was sent
+    if len(name) > 100:
+        assert name not in caplog.text
+
+
+def test_misses_are_remembered_in_bounded_memory(tmp_path: Path) -> None:
+    library = AudioLibrary(tmp_path / "content", tmp_path / "var")
+    for n in range(5000):
+        assert library.find("ky", f"x{n}-0123456789.wav") is None
+    assert len(library._missing) <= 512
+
+
+def test_an_overlong_name_is_a_miss_not_an_error(tmp_path: Path) -> None:
+    library = AudioLibrary(tmp_path / "content", tmp_path / "var")
+    (tmp_path / "var" / "ky").mkdir(parents=True)
+    assert library.find("ky", "a" * 300 + "-0123456789.wav") is None
+
+
+async def test_symlinks_and_files_elsewhere_are_never_served(
+    make_line: LineFactory, tmp_path: Path
+) -> None:
+    var_dir = tmp_path / "var"
+    line = await make_line(var_dir=var_dir)
+    folder = var_dir / "audio" / "ky"
+    folder.mkdir(parents=True)
+    secret = tmp_path / "encryption.key"
+    secret.write_text("not for callers")
+    (folder / "welcome-0123456789.wav").symlink_to(secret)
+    (folder / "menu-0123456789.wav").mkdir()
+    elsewhere = tmp_path / "elsewhere-0123456789.wav"
+    write_silent_wav(elsewhere)
+    (folder / "linked-0123456789.wav").symlink_to(elsewhere)
+    for name in ("welcome", "menu", "linked"):
+        response = await line.client.get(f"/ivr/audio/ky/{name}-0123456789.wav")
+        assert response.status == 404, name
+    # A file served once and then replaced by a link is not served again.
+    real = folder / "answer-0123456789.wav"
+    write_silent_wav(real)
+    assert (await line.client.get(f"/ivr/audio/ky/{real.name}")).status == 200
+    real.unlink()
+    real.symlink_to(secret)
+    assert (await line.client.get(f"/ivr/audio/ky/{real.name}")).status == 404
+
+
+def test_file_names_never_exceed_what_the_route_serves() -> None:
+    name = audio_file_name("answer_" + "x" * 200, "текст")
+    assert is_audio_file_name(name)
