@@ -10,7 +10,13 @@ from aiohttp import web
 
 from app.http_logs import AccessLog
 from app.storage import prepare_storage
-from app.web import build_app, register_webhook_until_done, say
+from app.web import (
+    build_app,
+    listen_address,
+    register_webhook_until_done,
+    say,
+    start_metrics_listener,
+)
 from app.worker import WorkerJobs
 
 if TYPE_CHECKING:
@@ -24,6 +30,7 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
     keep the phone line down. The webhook is registered in the background, with retries.
     """
     settings = services.settings
+    listen_address(settings.metrics_addr)  # a wrong address stops before anything listens
     await prepare_storage(services)  # a key that cannot open the data stops here
     bot = dispatcher = None
     if settings.bot_token is not None:
@@ -38,7 +45,8 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
     runner = web.AppRunner(app, access_log_class=AccessLog)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
-    say(f"Serving on http://{host}:{port} (/healthz, /readyz, /metrics)")
+    say(f"Serving on http://{host}:{port} (/healthz, /readyz)")
+    metrics_runner = await start_metrics_listener(services)
     background = _replay_spool(services)
     if webhook and bot is not None and dispatcher is not None:
         url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
@@ -68,6 +76,8 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
                 await task
         await jobs.stop()
         await runner.cleanup()
+        if metrics_runner is not None:
+            await metrics_runner.cleanup()
         if bot is not None:
             await bot.session.close()
         await services.close()

@@ -1,4 +1,5 @@
-"""The HTTP application of the web role: the Telegram webhook, /ivr/, probes, /metrics.
+"""The HTTP applications of the web role: the public one (the Telegram webhook, /ivr/,
+probes) and the internal one (/metrics, on HOTLINE_METRICS_ADDR, loopback by default).
 
 `/healthz` is liveness: it answers as long as the process serves, whatever its
 dependencies do (a probe that restarted a working phone line because Redis is away would
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Final
 from aiohttp import web
 
 from app.http_logs import keep_request_content_out_of_logs
+from hotline.local_secrets import StartRefused
+from hotline.log_safety import clip
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
@@ -39,13 +42,12 @@ def build_app(
     dispatcher: Dispatcher | None = None,
     telegram_webhook: bool = True,
 ) -> web.Application:
-    """The application: probes, /metrics, the Telegram webhook and the /ivr/ routes."""
+    """The public application: probes, the Telegram webhook and the /ivr/ routes."""
     keep_request_content_out_of_logs()
     app = web.Application()
     app[SERVICES] = services
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics)
     settings = services.settings
     if telegram_webhook and bot is not None and dispatcher is not None:
         from bot.webhook import setup_telegram_webhook
@@ -108,6 +110,44 @@ async def _check(probe: Callable[[], Awaitable[object]]) -> str:
         return f"error: {type(exc).__name__}"
     log.debug("check took %.1f ms", (time.perf_counter() - started) * 1000)
     return "ok"
+
+
+def build_metrics_app(services: Services) -> web.Application:
+    """The internal application: /metrics only, for a listener the internet cannot reach."""
+    app = web.Application()
+    app[SERVICES] = services
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+def listen_address(value: str) -> tuple[str, int] | None:
+    """`host:port` (`[::1]:9108` for IPv6) as a pair; None for "off" or empty."""
+    text = value.strip()
+    if text.lower() in ("", "off", "none"):
+        return None
+    host, sep, port = text.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise StartRefused(f"HOTLINE_METRICS_ADDR must be host:port or off, not {clip(value)}")
+    return host, int(port)
+
+
+async def start_metrics_listener(services: Services) -> web.AppRunner | None:
+    """Serve /metrics on HOTLINE_METRICS_ADDR; a taken address is logged, not fatal."""
+    address = listen_address(services.settings.metrics_addr)
+    if address is None:
+        say("Metrics listener is off (HOTLINE_METRICS_ADDR=off).")
+        return None
+    runner = web.AppRunner(build_metrics_app(services), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, *address).start()
+    except OSError as exc:
+        log.warning("metrics listener not started on %s:%d (%s)", *address, type(exc).__name__)
+        await runner.cleanup()
+        return None
+    say(f"Metrics on http://{address[0]}:{address[1]}/metrics (internal)")
+    return runner
 
 
 async def metrics(request: web.Request) -> web.Response:

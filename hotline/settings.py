@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 0.5
 
+    # The internal listener for /metrics (host:port); "off" for none. Keep it off the
+    # internet: the counts tell how busy the line is.
+    metrics_addr: str = "127.0.0.1:9108"
+
     content_dir: Path = REPO_ROOT / "content"
     var_dir: Path = DEFAULT_VAR_DIR
     state_ttl_seconds: int = 7 * 24 * 3600

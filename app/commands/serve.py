@@ -1,4 +1,5 @@
-"""`hotline serve`: the web role (Telegram webhook, /ivr/, /healthz, /readyz, /metrics).
+"""`hotline serve`: the web role (Telegram webhook, /ivr/, /healthz, /readyz; /metrics on
+the internal HOTLINE_METRICS_ADDR).
 
 Any number of these may run behind a load balancer; none runs the outbox or the purge
 (that is `hotline worker`).

@@ -10,8 +10,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from app.web import build_app
+from app.web import build_app, build_metrics_app, listen_address, start_metrics_listener
 from bot.dispatcher import build_bot, build_dispatcher
+from hotline.local_secrets import StartRefused
 from hotline.settings import Settings
 from tests.bot.conftest import make_services
 from tests.bot.mocked_bot import TOKEN, MockedSession
@@ -63,13 +64,39 @@ async def test_webhook_with_the_right_secret_is_handled(client: Any) -> None:
     assert session.sent_texts()
 
 
-async def test_healthz_and_metrics(client: Any) -> None:
+async def test_healthz_answers_and_metrics_are_not_public(client: Any) -> None:
     test_client, _ = client
     health = await test_client.get("/healthz")
     assert health.status == 200 and (await health.json())["status"] == "ok"
-    metrics = await test_client.get("/metrics")
-    assert metrics.headers["Content-Type"].startswith("text/plain")
-    assert "hotline_nlu_parse_total" in await metrics.text()
+    assert (await test_client.get("/metrics")).status == 404
+
+
+async def test_metrics_are_served_on_the_internal_listener(understanding: Any) -> None:
+    settings = Settings(_env_file=None, bot_token=TOKEN, metrics_addr="127.0.0.1:0")  # type: ignore[call-arg]
+    services = make_services(understanding, settings)
+    async with TestClient(TestServer(build_metrics_app(services))) as internal:
+        metrics = await internal.get("/metrics")
+        assert metrics.headers["Content-Type"].startswith("text/plain")
+        assert "hotline_nlu_parse_total" in await metrics.text()
+    runner = await start_metrics_listener(services)
+    assert runner is not None
+    [address] = runner.addresses
+    assert address[0] == "127.0.0.1"  # loopback
+    await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("127.0.0.1:9108", ("127.0.0.1", 9108)), ("[::1]:9108", ("::1", 9108)), ("off", None)],
+)
+def test_the_metrics_address(value: str, expected: object) -> None:
+    assert listen_address(value) == expected
+
+
+@pytest.mark.parametrize("value", ["9108", "localhost", "host:port", "127.0.0.1:99999"])
+def test_a_wrong_metrics_address_refuses_to_start(value: str) -> None:
+    with pytest.raises(StartRefused, match="HOTLINE_METRICS_ADDR"):
+        listen_address(value)
 
 
 async def test_without_a_secret_the_webhook_is_not_mounted(understanding: Any) -> None:
