@@ -21,19 +21,22 @@ from nlu.intent_rules import apply_intent_rules
 from nlu.language import LanguageGuess, LanguageIdentifier, default_identifier
 from nlu.normalize import MAX_CHARS, normalize, sanitize
 from nlu.risk import (
-    LexiconEntry,
     RiskLexicon,
     asks_about_risk,
+    assess_with_model,
     classifier_may_raise,
     lexicon_hits,
     load_lexicon,
     risk_from_hits,
 )
+from nlu.risk_model import RiskModel
+from nlu.risk_training import load_or_train_risk_model
 from nlu.types import IntentEngine, IntentScore, NormalizedText, ParseResult
 
 logger = logging.getLogger(__name__)
 
 EngineName = Literal["embedded", "rasa"]
+RiskDetector = Literal["model", "lexicon"]
 DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
 DEFAULT_TIMEOUT: Final = 0.5
 OUT_OF_SCOPE: Final = "out_of_scope"
@@ -52,12 +55,19 @@ class Understanding:
         identifier: LanguageIdentifier,
         lexicon: RiskLexicon,
         timeout: float = DEFAULT_TIMEOUT,
+        risk_model: RiskModel | None = None,
+        *,
+        intent_floor: bool = True,
     ) -> None:
         self.engine = engine
         self.embedded = embedded
         self.identifier = identifier
         self.lexicon = lexicon
         self.timeout = timeout
+        # None: the lexicon and the classifier alone (the first wave's detector, kept to
+        # compare against; `hotline nlu eval --risk lexicon`).
+        self.risk_model = risk_model
+        self.intent_floor = intent_floor
         self.counters: dict[str, int] = {
             "parse_total": 0,
             "engine_fallback_total": 0,
@@ -91,8 +101,11 @@ class Understanding:
         # Each engine owns its out_of_scope threshold (the embedded one tunes it on data).
         threshold = float(getattr(engine, "threshold", 0.0))
         hits = lexicon_hits(message.folded, self.lexicon)
+        windows = [message.folded]
         if len(text) > MAX_CHARS:
-            hits = hits + self._hits_after_head(text)
+            tail = self._windows_after_head(text)
+            windows.extend(tail)
+            hits = hits + [h for window in tail for h in lexicon_hits(window, self.lexicon)]
         ranking = apply_intent_rules(ranking, message, hits, self.lexicon, self.embedded.rank_sync)
         top = ranking[0] if ranking else IntentScore(OUT_OF_SCOPE, 0.0)
         intent, confidence = top.intent, top.confidence
@@ -102,7 +115,17 @@ class Understanding:
         # A question about risk ("если бы меня заперли, куда звонить?") is never raised by
         # the classifier; only looked up when the classifier could raise the level.
         question = classifier_may_raise(ranking) and asks_about_risk(message.folded, self.lexicon)
-        risk = risk_from_hits(hits, ranking, question=question)
+        if self.risk_model is None:
+            risk = risk_from_hits(hits, ranking, question=question)
+        else:
+            risk = assess_with_model(
+                self.risk_model,
+                windows,
+                hits,
+                ranking,
+                question=question,
+                intent_floor=self.intent_floor,
+            )
         self.counters["parse_total"] += 1
         if risk.level == "high":
             self.counters["risk_high_total"] += 1
@@ -120,18 +143,18 @@ class Understanding:
             fallback=fallback,
         )
 
-    def _hits_after_head(self, text: str) -> list[LexiconEntry]:
-        """Look for red flags beyond the first MAX_CHARS too: one may come last.
+    @staticmethod
+    def _windows_after_head(text: str) -> list[str]:
+        """The folded windows beyond the first MAX_CHARS: a red flag may come last.
 
         Intent ranking reads the head only; risk reads the whole message (up to
         MAX_RISK_CHARS) in overlapping windows, so a flag across a boundary is still seen.
         """
-        found: list[LexiconEntry] = []
         step = MAX_CHARS - WINDOW_OVERLAP
-        for start in range(step, min(len(text), MAX_RISK_CHARS), step):
-            window = normalize(text[start : start + MAX_CHARS])
-            found.extend(lexicon_hits(window.folded, self.lexicon))
-        return found
+        return [
+            normalize(text[start : start + MAX_CHARS]).folded
+            for start in range(step, min(len(text), MAX_RISK_CHARS), step)
+        ]
 
     @staticmethod
     def _prepare(text: str) -> tuple[str, NormalizedText]:
@@ -204,12 +227,23 @@ def build_understanding(
     *,
     data_dir: Path = DEFAULT_DATA_DIR,
     cache_dir: Path = DEFAULT_CACHE_DIR,
+    risk: RiskDetector = "model",
 ) -> Understanding:
-    """Wire an `Understanding`; the embedded engine is always loaded, as the fallback."""
+    """Wire an `Understanding`; the embedded engine is always loaded, as the fallback.
+
+    Risk is always ours, whatever engine ranks intents: the trained model floored by
+    the lexicon (`risk="model"`), or the first wave's lexicon alone (`"lexicon"`).
+    """
     embedded = EmbeddedEngine.load(data_dir, cache_dir)
     primary: IntentEngine = embedded
     if engine == "rasa":
         primary = _rasa_engine(rasa_url, timeout)
+    model = load_or_train_risk_model(cache_dir=cache_dir) if risk == "model" else None
     return Understanding(
-        primary, embedded, default_identifier(data_dir), load_lexicon(), timeout=timeout
+        primary,
+        embedded,
+        default_identifier(data_dir),
+        load_lexicon(),
+        timeout=timeout,
+        risk_model=model,
     )

@@ -18,11 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, cast
 
+import numpy as np
 import yaml
 
 from nlu.anchors import AnchorIndex, required_anchors
-from nlu.catalogue import INDICATORS, RISK_LEVELS, Language, RiskLevel, risk_rank
+from nlu.catalogue import INDICATORS, RISK_LEVELS, SITUATIONS, Language, RiskLevel, risk_rank
 from nlu.normalize import fold
+from nlu.risk_model import CONCERN_SITUATIONS, FloatArray, RiskModel
 from nlu.types import IntentScore, NormalizedText, RiskAssessment
 
 DEFAULT_LEXICON: Final = Path(__file__).resolve().parent / "risk_lexicon.yml"
@@ -387,6 +389,45 @@ def risk_from_hits(
     return RiskAssessment(level=level, indicators=indicators)
 
 
+def assess_with_model(
+    model: RiskModel,
+    windows: Sequence[str],
+    hits: Sequence[LexiconEntry],
+    ranking: Sequence[IntentScore] = (),
+    *,
+    question: bool = False,
+    intent_floor: bool = True,
+) -> RiskAssessment:
+    """The model's reading of the message's windows, floored by the lexicon's known phrases.
+
+    `windows`: the folded message, or its overlapping windows when it is very long; a
+    flag in any counts. The lexicon never lowers the model; the classifier floor
+    (`risk_from_hits`) applies as before when `intent_floor` is set.
+    """
+    best: FloatArray | None = None
+    evidence, evidence_score = "", -1.0
+    for window in windows:
+        probabilities, piece = model.message_probabilities(window)
+        if float(probabilities[1]) > evidence_score:
+            evidence, evidence_score = piece, float(probabilities[1])
+        best = probabilities if best is None else np.maximum(best, probabilities)
+    assert best is not None, "a message has at least one window"
+    floor = risk_from_hits(hits, ranking if intent_floor else (), question=question)
+    read = model.decide(best, evidence, floor=floor.level)
+    return RiskAssessment(
+        level=read.level,
+        indicators=_ordered([*read.indicators, *floor.indicators]),
+        situations=read.situations,
+        score=read.score,
+        evidence=read.evidence if read.level != "none" else "",
+    )
+
+
+def _ordered_situations(situations: Iterable[str]) -> tuple[str, ...]:
+    present = set(situations)
+    return tuple(s for s in SITUATIONS if s in present)
+
+
 def accumulate_risk(assessments: Iterable[RiskAssessment]) -> RiskAssessment:
     """Combine a conversation's assessments: never below the worst, union of indicators.
 
@@ -395,12 +436,22 @@ def accumulate_risk(assessments: Iterable[RiskAssessment]) -> RiskAssessment:
     """
     level: RiskLevel = "none"
     per_turn: list[frozenset[str]] = []
+    situations: list[str] = []
+    evidence = ""
     for assessment in assessments:
         if risk_rank(assessment.level) > risk_rank(level):
             level = assessment.level
+            evidence = assessment.evidence or evidence
         per_turn.append(frozenset(assessment.indicators))
+        situations.extend(assessment.situations)
     union = frozenset().union(*per_turn)
     spread = not any(turn >= union for turn in per_turn)
     if len(union) >= SEVERAL_INDICATORS and spread and risk_rank(level) < risk_rank("high"):
         level = "high"
-    return RiskAssessment(level=level, indicators=_ordered(union))
+    kept = _ordered_situations(situations)
+    if risk_rank(level) > risk_rank("concern"):
+        # Once it is serious, "stranded" alone no longer describes it; keep it beside others.
+        kept = tuple(s for s in kept if s not in CONCERN_SITUATIONS) or kept
+    return RiskAssessment(
+        level=level, indicators=_ordered(union), situations=kept, evidence=evidence
+    )

@@ -32,7 +32,17 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("file", type=Path, help="labelled JSONL (text, language, intent, risk)")
     _engine_options(evaluate)
     evaluate.add_argument("--json", type=Path, dest="json_out", help="write the full report here")
-    evaluate.add_argument("--plot", type=Path, help="draw the intent confusion matrix (PNG)")
+    evaluate.add_argument(
+        "--plot",
+        type=Path,
+        help="draw the intent confusion matrix and the risk precision-recall curve (PNG)",
+    )
+    evaluate.add_argument(
+        "--risk",
+        choices=("model", "lexicon"),
+        default="model",
+        help="risk detector: the trained model (default) or the first wave's lexicon alone",
+    )
     evaluate.set_defaults(handler=run_eval)
 
     train = commands.add_parser("train", help="train the embedded model or the Rasa model")
@@ -104,7 +114,7 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
     engine, url, timeout = _engine_settings(args)
-    understanding = build_understanding(engine, url, timeout)
+    understanding = build_understanding(engine, url, timeout, risk=args.risk)
     outcomes = asyncio.run(run_messages(understanding, messages, close=True))
     report = build_report(outcomes, understanding.engine.name)
     out = _stdout()
@@ -118,7 +128,9 @@ def run_eval(args: argparse.Namespace) -> int:
         from nlu.evaluation import plot_confusion
 
         try:
-            plot_confusion(outcomes, args.plot)
+            model = understanding.risk_model
+            threshold = float(model.thresholds[1]) if model is not None else None
+            plot_confusion(outcomes, args.plot, threshold)
         except RuntimeError as exc:
             print(str(exc), file=sys.stderr)
             return 1
