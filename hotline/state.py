@@ -72,6 +72,7 @@ class ConversationState:
             risk=RiskAssessment(
                 level=_level(risk.get("level")),
                 indicators=tuple(str(i) for i in risk.get("indicators", [])),
+                situations=tuple(str(i) for i in risk.get("situations", [])),
             ),
             escalated_level=_level(data.get("escalated_level")),
             case_number=data.get("case_number"),

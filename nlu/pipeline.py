@@ -20,15 +20,8 @@ from nlu.embedded import DEFAULT_CACHE_DIR, EmbeddedEngine
 from nlu.intent_rules import apply_intent_rules
 from nlu.language import LanguageGuess, LanguageIdentifier, default_identifier
 from nlu.normalize import MAX_CHARS, normalize, sanitize
-from nlu.risk import (
-    RiskLexicon,
-    asks_about_risk,
-    assess_with_model,
-    classifier_may_raise,
-    lexicon_hits,
-    load_lexicon,
-    risk_from_hits,
-)
+from nlu.risk import assess_risk
+from nlu.risk_floor import PhraseFloor, load_floor
 from nlu.risk_model import RiskModel
 from nlu.risk_training import load_or_train_risk_model
 from nlu.types import IntentEngine, IntentScore, NormalizedText, ParseResult
@@ -36,7 +29,6 @@ from nlu.types import IntentEngine, IntentScore, NormalizedText, ParseResult
 logger = logging.getLogger(__name__)
 
 EngineName = Literal["embedded", "rasa"]
-RiskDetector = Literal["model", "lexicon"]
 DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
 DEFAULT_TIMEOUT: Final = 0.5
 OUT_OF_SCOPE: Final = "out_of_scope"
@@ -53,21 +45,16 @@ class Understanding:
         engine: IntentEngine,
         embedded: EmbeddedEngine,
         identifier: LanguageIdentifier,
-        lexicon: RiskLexicon,
+        risk_model: RiskModel,
+        floor: PhraseFloor,
         timeout: float = DEFAULT_TIMEOUT,
-        risk_model: RiskModel | None = None,
-        *,
-        intent_floor: bool = True,
     ) -> None:
         self.engine = engine
         self.embedded = embedded
         self.identifier = identifier
-        self.lexicon = lexicon
-        self.timeout = timeout
-        # None: the lexicon and the classifier alone (the first wave's detector, kept to
-        # compare against; `hotline nlu eval --risk lexicon`).
         self.risk_model = risk_model
-        self.intent_floor = intent_floor
+        self.floor = floor
+        self.timeout = timeout
         self.counters: dict[str, int] = {
             "parse_total": 0,
             "engine_fallback_total": 0,
@@ -100,32 +87,19 @@ class Understanding:
     ) -> ParseResult:
         # Each engine owns its out_of_scope threshold (the embedded one tunes it on data).
         threshold = float(getattr(engine, "threshold", 0.0))
-        hits = lexicon_hits(message.folded, self.lexicon)
         windows = [message.folded]
         if len(text) > MAX_CHARS:
-            tail = self._windows_after_head(text)
-            windows.extend(tail)
-            hits = hits + [h for window in tail for h in lexicon_hits(window, self.lexicon)]
-        ranking = apply_intent_rules(ranking, message, hits, self.lexicon, self.embedded.rank_sync)
+            windows.extend(self._windows_after_head(text))
+        # Risk depends on the text alone, never on the engine that ranks intents.
+        risk, _ = assess_risk(self.risk_model, self.floor, windows)
+        ranking = apply_intent_rules(
+            ranking, message, risk, self._sentence_flagged, self.embedded.rank_sync
+        )
         top = ranking[0] if ranking else IntentScore(OUT_OF_SCOPE, 0.0)
         intent, confidence = top.intent, top.confidence
         if not message.tokens or confidence < threshold:
             intent = OUT_OF_SCOPE
             self.counters["out_of_scope_total"] += 1
-        # A question about risk ("если бы меня заперли, куда звонить?") is never raised by
-        # the classifier; only looked up when the classifier could raise the level.
-        question = classifier_may_raise(ranking) and asks_about_risk(message.folded, self.lexicon)
-        if self.risk_model is None:
-            risk = risk_from_hits(hits, ranking, question=question)
-        else:
-            risk = assess_with_model(
-                self.risk_model,
-                windows,
-                hits,
-                ranking,
-                question=question,
-                intent_floor=self.intent_floor,
-            )
         self.counters["parse_total"] += 1
         if risk.level == "high":
             self.counters["risk_high_total"] += 1
@@ -142,6 +116,12 @@ class Understanding:
             engine=engine.name,
             fallback=fallback,
         )
+
+    def _sentence_flagged(self, sentence: str) -> bool:
+        """Whether one sentence alone is serious to the model or holds a floor phrase."""
+        probabilities, _ = self.risk_model.message_probabilities(sentence)
+        read = self.risk_model.decide(probabilities)
+        return read.level in {"high", "emergency"} or bool(self.floor.find(sentence))
 
     @staticmethod
     def _windows_after_head(text: str) -> list[str]:
@@ -227,23 +207,21 @@ def build_understanding(
     *,
     data_dir: Path = DEFAULT_DATA_DIR,
     cache_dir: Path = DEFAULT_CACHE_DIR,
-    risk: RiskDetector = "model",
 ) -> Understanding:
     """Wire an `Understanding`; the embedded engine is always loaded, as the fallback.
 
-    Risk is always ours, whatever engine ranks intents: the trained model floored by
-    the lexicon (`risk="model"`), or the first wave's lexicon alone (`"lexicon"`).
+    Risk is always ours, whatever engine ranks intents: the trained risk model over the
+    floor of exact red-flag phrases.
     """
     embedded = EmbeddedEngine.load(data_dir, cache_dir)
     primary: IntentEngine = embedded
     if engine == "rasa":
         primary = _rasa_engine(rasa_url, timeout)
-    model = load_or_train_risk_model(cache_dir=cache_dir) if risk == "model" else None
     return Understanding(
         primary,
         embedded,
         default_identifier(data_dir),
-        load_lexicon(),
+        load_or_train_risk_model(cache_dir=cache_dir),
+        load_floor(),
         timeout=timeout,
-        risk_model=model,
     )

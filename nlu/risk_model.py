@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections import Counter
-from dataclasses import dataclass
-from itertools import repeat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu.catalogue import INDICATORS, SITUATIONS, RiskLevel, risk_rank
-from nlu.features import extract_features
 from nlu.segments import risk_pieces
+from nlu.vectorizer import CachedVectorizer
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -62,35 +60,24 @@ class RiskModel:
     thresholds: FloatArray  # (heads,)
     meta: dict[str, Any]  # training report: split sizes, dev recall, chosen operating point
 
-    def vectorize(self, counts: Counter[str]) -> tuple[npt.NDArray[np.intp], FloatArray]:
-        """Sub-linear TF × IDF, L2-normalised, over the known features of `counts`."""
-        size = len(counts)
-        found = np.fromiter(map(self.vocabulary.get, counts, repeat(-1)), np.intp, size)
-        known = found >= 0
-        if not known.any():
-            return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.float32)
-        indices = found[known]
-        tf = np.fromiter(counts.values(), np.float32, size)[known]
-        values: FloatArray = ((np.log(tf) + np.float32(1.0)) * self.idf[indices]).astype(np.float32)
-        values /= np.float32(np.sqrt(float(values @ values)))
-        return indices, values
+    vectorizer: CachedVectorizer = field(init=False, repr=False, compare=False)
 
-    def head_probabilities(self, counts: Counter[str]) -> FloatArray:
-        """Every head's probability for one piece of text."""
-        indices, values = self.vectorize(counts)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vectorizer", CachedVectorizer(self.vocabulary, self.idf))
+
+    def head_probabilities(self, folded: str) -> FloatArray:
+        """Every head's probability for one piece of folded text."""
+        indices, values = self.vectorizer.vector(folded)
         logits = self.bias if not len(indices) else values @ self.weights[indices] + self.bias
         result: FloatArray = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
         return result
 
-    def message_probabilities(
-        self, folded: str, whole: Counter[str] | None = None
-    ) -> tuple[FloatArray, str]:
+    def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
         """The maximum per head over the whole and the pieces, and the piece of the flag."""
-        whole = whole if whole is not None else Counter(extract_features(folded))
-        best = self.head_probabilities(whole)
+        best = self.head_probabilities(folded)
         evidence, evidence_score = folded, float(best[_HIGH])
         for piece in risk_pieces(folded):
-            probabilities = self.head_probabilities(Counter(extract_features(piece)))
+            probabilities = self.head_probabilities(piece)
             if float(probabilities[_HIGH]) > evidence_score:
                 evidence, evidence_score = piece, float(probabilities[_HIGH])
             np.maximum(best, probabilities, out=best)
@@ -132,9 +119,9 @@ class RiskModel:
             )
         return ModelRisk(level, indicators, situations, float(probabilities[_HIGH]), evidence)
 
-    def assess(self, folded: str, whole: Counter[str] | None = None) -> ModelRisk:
+    def assess(self, folded: str) -> ModelRisk:
         """Read one folded message as a whole and piece by piece."""
-        probabilities, evidence = self.message_probabilities(folded, whole)
+        probabilities, evidence = self.message_probabilities(folded)
         return self.decide(probabilities, evidence)
 
 

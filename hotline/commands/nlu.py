@@ -37,12 +37,7 @@ def register(subparsers: Any) -> None:
         type=Path,
         help="draw the intent confusion matrix and the risk precision-recall curve (PNG)",
     )
-    evaluate.add_argument(
-        "--risk",
-        choices=("model", "lexicon"),
-        default="model",
-        help="risk detector: the trained model (default) or the first wave's lexicon alone",
-    )
+
     evaluate.set_defaults(handler=run_eval)
 
     train = commands.add_parser("train", help="train the embedded model or the Rasa model")
@@ -114,7 +109,7 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
     engine, url, timeout = _engine_settings(args)
-    understanding = build_understanding(engine, url, timeout, risk=args.risk)
+    understanding = build_understanding(engine, url, timeout)
     outcomes = asyncio.run(run_messages(understanding, messages, close=True))
     report = build_report(outcomes, understanding.engine.name)
     out = _stdout()
@@ -128,8 +123,7 @@ def run_eval(args: argparse.Namespace) -> int:
         from nlu.evaluation import plot_confusion
 
         try:
-            model = understanding.risk_model
-            threshold = float(model.thresholds[1]) if model is not None else None
+            threshold = float(understanding.risk_model.thresholds[1])
             plot_confusion(outcomes, args.plot, threshold)
         except RuntimeError as exc:
             print(str(exc), file=sys.stderr)
