@@ -1,15 +1,27 @@
+"""Risk through the real understanding layer: the trained model over the phrase floor.
+
+The wordings here were written by hand in the styles of the hotline, never copied from
+the training data or the evaluation sets; each stands for a general pattern.
+"""
+
 from __future__ import annotations
+
+from functools import lru_cache
 
 import pytest
 
-from nlu.normalize import normalize
-from nlu.pipeline import Understanding
-from nlu.risk import accumulate_risk, assess_risk, load_lexicon, parse_lexicon
-from nlu.types import IntentScore, RiskAssessment
+from nlu.pipeline import Understanding, build_understanding
+from nlu.risk import accumulate_risk
+from nlu.types import RiskAssessment
+
+
+@lru_cache(maxsize=1)
+def _understanding() -> Understanding:
+    return build_understanding("embedded")  # loads the cached models
 
 
 def risk(text: str) -> RiskAssessment:
-    return assess_risk(normalize(text), "ru")
+    return _understanding().parse_sync(text).risk
 
 
 @pytest.mark.parametrize(
@@ -194,30 +206,6 @@ def test_more_questions_and_harmless_messages_are_not_alarms(text: str) -> None:
     assert not risk(text).is_at_least("high"), text
 
 
-def test_the_classifier_does_not_raise_a_question_about_risk() -> None:
-    question = normalize("а если бы меня заперли на работе, куда звонить?")
-    assert assess_risk(question, "ru", [IntentScore("emergency", 0.98)]).level == "none"
-    report = normalize("нас тут держат")
-    assert assess_risk(report, "ru", [IntentScore("emergency", 0.98)]).level == "emergency"
-
-
-def test_report_and_emergency_together_are_high() -> None:
-    message = normalize("непонятно что делать")
-    split = [IntentScore("report_exploitation", 0.4), IntentScore("emergency", 0.35)]
-    assert assess_risk(message, "ru", split).level == "high"
-    weak = [IntentScore("report_exploitation", 0.3), IntentScore("emergency", 0.1)]
-    assert assess_risk(message, "ru", weak).level == "none"
-
-
-def test_the_classifier_raises_but_never_lowers() -> None:
-    message = normalize("жардам")
-    assert assess_risk(message, "ky", [IntentScore("emergency", 0.9)]).level == "emergency"
-    assert assess_risk(message, "ky", [IntentScore("report_exploitation", 0.9)]).level == "high"
-    assert assess_risk(message, "ky", [IntentScore("emergency", 0.3)]).level == "none"
-    flagged = normalize("меня бьют помогите")
-    assert assess_risk(flagged, "ru", [IntentScore("greet", 0.99)]).level == "emergency"
-
-
 def test_accumulation_keeps_the_worst_level_and_all_indicators() -> None:
     turns = [
         RiskAssessment("high", ("retention_of_documents",)),
@@ -251,24 +239,8 @@ def test_accumulation_never_lowers_and_handles_nothing() -> None:
     assert accumulate_risk(turns).level == "emergency"
 
 
-def test_every_lexicon_entry_is_documented_and_valid() -> None:
-    lexicon = load_lexicon()
-    assert len(lexicon.entries) > 30
-    with pytest.raises(ValueError, match="note"):
-        parse_lexicon({"entries": [{"id": "x", "level": "high", "all": ["a"]}]})
-    with pytest.raises(ValueError, match="indicator"):
-        parse_lexicon(
-            {
-                "entries": [
-                    {"id": "x", "level": "high", "indicator": "nope", "all": ["a"], "note": "n"}
-                ]
-            }
-        )
-
-
 def test_the_pipeline_keeps_questions_about_risk_quiet(understanding: Understanding) -> None:
-    # The classifier reads "если бы меня заперли" as an emergency; the pipeline must not
-    # let it raise the level (risk_from_hits(question=True)), and must still raise a report.
+    # "если бы меня заперли" asks; "нас заперли" reports: the model learnt the difference.
     question = understanding.parse_sync("а если бы меня заперли на работе, куда звонить?")
     assert not question.risk.is_at_least("high")
     assert understanding.parse_sync("нас заперли на складе, помогите").risk.level == "emergency"
