@@ -104,8 +104,7 @@ def mission_lines(
         )
         lines.append(MissionLine(mission.names[language], numbers))
     mfa = content.contacts.get(MFA_CONSULAR)
-    unsourced = any(not line.numbers for line in lines)
-    ask_mfa = (
-        translate(language, MISSIONS_ASK_MFA, number=mfa.number) if mfa and unsourced else None
-    )
-    return lines, ask_mfa
+    if mfa is None or all(line.numbers for line in lines):
+        return lines, None
+    checked = translate(language, NUMBER_CHECKED, date=mfa.checked)
+    return lines, translate(language, MISSIONS_ASK_MFA, number=f"{mfa.number} ({checked})")
