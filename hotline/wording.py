@@ -107,4 +107,5 @@ def mission_lines(
     if mfa is None or all(line.numbers for line in lines):
         return lines, None
     checked = translate(language, NUMBER_CHECKED, date=mfa.checked)
-    return lines, translate(language, MISSIONS_ASK_MFA, number=f"{mfa.number} ({checked})")
+    number = f"{mfa.number} ({checked})"
+    return lines, translate(language, MISSIONS_ASK_MFA, number=number)
