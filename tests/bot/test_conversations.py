@@ -110,3 +110,15 @@ async def test_help_language_and_operator_commands(harness: Harness) -> None:
     assert buttons(harness.session.of(SendMessage)[-1])[0].startswith("lang:")
     await harness.feed(command("/operator"))
     assert harness.escalator.requests[-1].reason == "ask_operator"
+
+
+async def test_contacts_for_a_named_city_come_before_the_answer(harness: Harness) -> None:
+    await harness.feed(message("Здравствуйте"))
+    harness.session.clear()
+    await harness.feed(message("Консульство в Екатеринбурге, номер?"))
+    missions, answer = harness.session.of(SendMessage)
+    assert "Генеральное консульство Кыргызской Республики в Екатеринбурге" in missions.text
+    assert "проверенного номера телефона пока нет" in missions.text
+    assert "<b>+7 925 115 50 47</b>" in missions.text  # the embassy's hotline, sourced
+    assert "+996 999 312 002" in missions.text  # the consular line, for the unsourced one
+    assert answer.text.startswith("<b>Полезные номера телефонов</b>")
