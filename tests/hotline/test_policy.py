@@ -91,6 +91,8 @@ async def test_greeting_offers_a_short_menu_of_topic_groups(policy: DialoguePoli
         "menu:work",
         "menu:documents",
         "menu:trafficking",
+        "menu:police",
+        "menu:family",
         "intent:contacts",
         "intent:emergency",
         "operator",
@@ -251,6 +253,7 @@ async def test_menu_options(policy: DialoguePolicy) -> None:
         "intent:trafficking_signs",
         "intent:job_offer_check",
         "intent:report_exploitation",
+        "intent:work_outside_eaeu",
         "menu",
     ]
     answer = await pick(policy, "intent:registration_russia")
