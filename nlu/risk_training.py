@@ -58,7 +58,10 @@ class RiskTrainingConfig:
     min_df: int = 2  # features seen once only cost memory
     dev_fraction: float = 0.2
     target_recall: float = 0.985  # of high + emergency on the development part
-    emergency_recall: float = 0.97  # of emergency rated emergency
+    # ... unless that rates more than this share of harmless messages high: then the
+    # threshold where false alarms reach it (see `_capped_threshold`).
+    max_false_alarms: float = 0.05
+    emergency_beta: float = 2.0  # recall counts this many times precision for emergencies
     concern_recall: float = 0.9  # of concern and above rated at least concern
     compounds: int = 2500  # per language and kind of compound
     seed: int = 17
@@ -222,15 +225,38 @@ def _recall_threshold(scores: FloatArray, positive: npt.NDArray[np.bool_], recal
     return float(np.clip(ranked[missed] - 1e-6, 0.02, 0.95))
 
 
-def _f1_threshold(scores: FloatArray, positive: npt.NDArray[np.bool_]) -> float:
-    """The threshold with the best F1 (0.5 when the head has too few positives to tell)."""
+def _capped_threshold(
+    scores: FloatArray,
+    positive: npt.NDArray[np.bool_],
+    harmless: npt.NDArray[np.bool_],
+    recall: float,
+    max_false_alarms: float,
+) -> float:
+    """Recall first, within a ceiling on false alarms.
+
+    Past the ceiling, operators would drown in alarms and people asking a plain question
+    would be told they are in danger, which costs trust the hotline needs; the floor of
+    exact phrases still catches what is said plainly.
+    """
+    wanted = _recall_threshold(scores, positive, recall)
+    calm = np.sort(scores[harmless])
+    if not len(calm) or float((calm >= wanted).mean()) <= max_false_alarms:
+        return wanted
+    allowed = int(np.floor(max_false_alarms * len(calm)))
+    ceiling = float(calm[len(calm) - allowed - 1]) + 1e-6  # just above the last tolerated
+    return float(np.clip(max(wanted, ceiling), 0.02, 0.95))
+
+
+def _f1_threshold(scores: FloatArray, positive: npt.NDArray[np.bool_], beta: float = 1.0) -> float:
+    """The threshold with the best F-beta (0.5 when the head has too few positives to tell)."""
     if positive.sum() < 3:
         return 0.5
     best, best_f1 = 0.5, -1.0
     for threshold in np.arange(0.05, 0.96, 0.025):
         predicted = scores >= threshold
         tp = float((predicted & positive).sum())
-        f1 = 2 * tp / (float(predicted.sum()) + float(positive.sum()))
+        b2 = beta * beta
+        f1 = (1 + b2) * tp / (float(predicted.sum()) + b2 * float(positive.sum()))
         if f1 > best_f1:
             best, best_f1 = float(threshold), f1
     return round(best, 3)
@@ -243,8 +269,19 @@ def choose_thresholds(
     y, known = _targets(labels)
     thresholds = np.full(len(HEADS), 0.5, dtype=np.float32)
     thresholds[0] = _recall_threshold(probabilities[:, 0], y[:, 0] == 1, config.concern_recall)
-    thresholds[1] = _recall_threshold(probabilities[:, 1], y[:, 1] == 1, config.target_recall)
-    thresholds[2] = _recall_threshold(probabilities[:, 2], y[:, 2] == 1, config.emergency_recall)
+    thresholds[1] = _capped_threshold(
+        probabilities[:, 1],
+        y[:, 1] == 1,
+        y[:, 0] == 0,
+        config.target_recall,
+        config.max_false_alarms,
+    )
+    # Emergency or high, among serious messages: recall-weighted F (beta 2), since an
+    # emergency rated high still reaches an operator, only with less urgency.
+    serious_rows = y[:, 1] == 1
+    thresholds[2] = _f1_threshold(
+        probabilities[serious_rows, 2], y[serious_rows, 2] == 1, beta=config.emergency_beta
+    )
     risky = y[:, 0] == 1
     for head in range(3, len(HEADS)):
         rows = risky & known[:, head]
