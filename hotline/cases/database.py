@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+CONNECT_TIMEOUT_SECONDS = 2.0
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -23,7 +24,16 @@ def create_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    return create_async_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
+    if url.get_backend_name() == "sqlite":
+        return create_async_engine(url)
+    # A database that is away must fail a turn in seconds, not hang it: the case change is
+    # then spooled (hotline.spool). Pre-ping drops connections a restart left dead.
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=5,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS, "command_timeout": 10},
+    )
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

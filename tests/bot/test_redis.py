@@ -44,7 +44,7 @@ async def worker(redis: Redis, understanding: Any) -> AsyncIterator[Harness]:
 
 async def test_uses_redis_for_state_fsm_and_dedup(worker: Harness, redis: Redis) -> None:
     assert isinstance(worker.dp.storage, RedisStorage)
-    assert isinstance(worker.services.store, RedisConversationStore)
+    assert isinstance(worker.services.store.primary, RedisConversationStore)  # type: ignore[attr-defined]
     await worker.feed(message("Здравствуйте"))
     await worker.feed(message("Сколько дней на регистрацию?"))
     keys = {k.decode() for k in await redis.keys("*")}
