@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -50,6 +50,10 @@ async def upgrade_database(engine: AsyncEngine, revision: str = "head") -> None:
     """Apply pending migrations; a fresh SQLite file just works."""
 
     def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Several processes starting at once: one migrates, the others wait, then find
+            # nothing left to do (held until this transaction ends).
+            connection.execute(text("SELECT pg_advisory_xact_lock(189000189)"))
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

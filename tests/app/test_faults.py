@@ -23,9 +23,9 @@ from hotline.cases.service import CaseService
 from hotline.cases.setup import build_case_store
 from hotline.services import Services
 from hotline.settings import Settings
-from tests.bot.mocked_bot import TOKEN, MockedSession
-from tests.bot.updates import message, person
 from tests.ivr.conftest import understanding
+from tests.support.telegram import TOKEN, MockedSession
+from tests.support.updates import message, person
 
 DANGER = "меня заперли и бьют, помогите"
 CLOSED_REDIS = "redis://127.0.0.1:1/5"

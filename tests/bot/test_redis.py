@@ -14,8 +14,8 @@ from redis.asyncio import Redis
 from hotline.settings import Settings
 from hotline.state import RedisConversationStore
 from tests.bot.conftest import Harness, make_harness, make_services
-from tests.bot.mocked_bot import TOKEN
-from tests.bot.updates import command, message, person
+from tests.support.telegram import TOKEN
+from tests.support.updates import command, message, person
 
 pytestmark = pytest.mark.redis
 REDIS_URL = "redis://127.0.0.1:6379/1"
