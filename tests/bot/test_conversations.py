@@ -7,7 +7,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from hotline.options import GROUPS
 from tests.bot.conftest import Harness
-from tests.bot.updates import command, message, person, press
+from tests.support.updates import command, message, person, press
 
 
 def buttons(request: SendMessage) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from hotline.commands.chat import chat
+from app.commands.chat import chat
 from hotline.content import ContentStore
 from hotline.escalation import RecordingEscalator
 from hotline.policy import DialoguePolicy

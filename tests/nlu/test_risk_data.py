@@ -61,7 +61,9 @@ def test_every_situation_has_forty_examples(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_new_risk_examples_cover_every_style_with_hard_negatives(language: str) -> None:
     new = [
-        s for s in load_risk_samples(eval_dir=None) if s.source == "examples" and s.language == language
+        s
+        for s in load_risk_samples(eval_dir=None)
+        if s.source == "examples" and s.language == language
     ]
     assert len(new) >= 600
     styles = Counter(s.style for s in new)

@@ -1,4 +1,4 @@
-"""The durable `Escalator`: escalations become cases, messages during a case are relayed.
+"""The case index: "no open case" without a database query, right across processes.
 
 `open_case` runs on every turn, and almost every person has no case. A `CaseIndex` lets
 that common answer ("no open case") come without a database query, and stays right
@@ -31,14 +31,11 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Final, Protocol
 
 from redis.asyncio import Redis
 
-from hotline.cases.store import CaseStore
-from hotline.escalation import CaseRef, EscalationRequest
 from hotline.redis_batch import batcher_for
 
 log = logging.getLogger(__name__)
@@ -188,57 +185,3 @@ class MemoryCaseIndex:
     async def erase(self, user_key: str) -> None:
         if self._get(user_key).in_flight <= 0:
             self._entries.pop(user_key, None)
-
-
-class CaseEscalator:
-    def __init__(self, store: CaseStore, index: CaseIndex | None = None) -> None:
-        self.store = store
-        self.index = index  # None: ask the database every time
-
-    async def escalate(self, request: EscalationRequest) -> CaseRef:
-        key = request.user_key
-        if self.index is not None:
-            # Before the transaction: from its commit on, readers must go to the database.
-            await self._quietly(self.index.begin_escalation(key), "begin")
-        try:
-            return await self.store.escalate(request)
-        finally:
-            if self.index is not None:
-                await self._quietly(self.index.end_escalation(key), "end")
-
-    async def open_case(self, user_key: str) -> CaseRef | None:
-        entry: IndexEntry | None = None
-        if self.index is not None:
-            try:
-                entry = await self.index.read(user_key)
-            except Exception as exc:  # noqa: BLE001 - the database is the truth
-                log.warning("case index read failed: %s", type(exc).__name__)
-            if entry is not None and entry.no_case:
-                return None
-        case = await self.store.open_case_for(user_key)
-        if case is None:
-            if self.index is not None and entry is not None and entry.in_flight <= 0:
-                await self._quietly(self.index.note_no_case(user_key, entry.generation), "note")
-            return None
-        return CaseRef(number=case.number, level=case.level, is_new=False)
-
-    async def forget(self, user_key: str) -> None:
-        await self.store.forget(user_key)
-        if self.index is not None:
-            await self._quietly(self.index.erase(user_key), "erase")
-
-    async def relay_from_person(self, user_key: str, text: str) -> None:
-        """Keep the message in the case transcript and queue it for the case's topic."""
-        case = await self.store.open_case_for(user_key)
-        if case is None:
-            return
-        await self.store.record_message(case.id, "person", text)
-        await self.store.enqueue(case.id, "person_text", {"text": text})
-
-    @staticmethod
-    async def _quietly(step: Awaitable[object], name: str) -> None:
-        """An index step that fails is logged; the escalation or the answer goes on."""
-        try:
-            await step
-        except Exception as exc:  # noqa: BLE001
-            log.warning("case index %s failed: %s", name, type(exc).__name__)

@@ -1,8 +1,8 @@
 """`hotline start` (what `make run` calls): whatever is configured, in one process.
 
 No Telegram or Twilio credentials: the terminal chat on the same core, after saying
-which variables turn on the bot and the phone line. Otherwise: the HTTP server, plus
-long polling for the bot when no webhook URL is configured.
+which variables turn on the bot and the phone line. Otherwise: every role in one
+process: the HTTP server, the worker, and long polling when no webhook URL is configured.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import argparse
 import asyncio
 import sys
 
-from hotline.commands import chat
-from hotline.commands.serve import add_listen_arguments, serve
+from app.commands import chat
+from app.commands.serve import add_listen_arguments
+from app.roles import run_web
 from hotline.settings import get_settings
 
 NOTHING_CONFIGURED = """\
@@ -35,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
     if settings.bot_token is None and settings.twilio_auth_token is None:
         print(NOTHING_CONFIGURED, file=sys.stderr)
         return chat.run(argparse.Namespace(lang=None))
-    from hotline.services import build_services
+    from app.container import build_services
 
     polling = settings.bot_token is not None and not settings.telegram_webhook_url
-    asyncio.run(serve(build_services(settings), args.host, args.port, polling=polling))
+    services = build_services(settings, spool_name=f"start-{args.port}")
+    asyncio.run(run_web(services, args.host, args.port, polling=polling, worker=True))
     return 0

@@ -1,4 +1,4 @@
-"""The `hotline` command: one subcommand module per area under `hotline.commands`."""
+"""The `hotline` command (`python -m app`): one subcommand module per area under `app.commands`."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ from collections.abc import Sequence
 # Each module defines `register(subparsers)`, adding its subcommand with a `handler`
 # default that takes the parsed namespace and returns an exit code.
 COMMAND_MODULES = (
-    "hotline.commands.start",
-    "hotline.commands.chat",
-    "hotline.commands.bot",
-    "hotline.commands.serve",
-    "hotline.commands.nlu",
-    "hotline.commands.content",
-    "hotline.commands.db",
-    "hotline.commands.cases",
-    "hotline.commands.voice",
+    "app.commands.start",
+    "app.commands.chat",
+    "app.commands.bot",
+    "app.commands.serve",
+    "app.commands.worker",
+    "app.commands.nlu",
+    "app.commands.content",
+    "app.commands.db",
+    "app.commands.cases",
+    "app.commands.voice",
 )
 
 

@@ -8,6 +8,7 @@ import csv
 import sys
 from typing import Any
 
+from hotline.cases.retention import purge
 from hotline.cases.setup import open_case_store
 from hotline.cases.store import utcnow
 from hotline.settings import get_settings
@@ -69,7 +70,7 @@ async def purge_cases(args: argparse.Namespace) -> int:
     store = await open_case_store(settings)
     try:
         days = settings.retention_days if args.days is None else args.days
-        count = await store.purge(days)
+        count = await purge(store, days)
     finally:
         await store.dispose()
     print(f"erased personal data of {count} closed cases older than {days} days")

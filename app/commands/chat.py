@@ -53,8 +53,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.container import build_services  # builds the NLU model: only when chatting
     from hotline.escalation import RecordingEscalator
-    from hotline.services import build_services  # builds the NLU model: only when chatting
 
     # No operator can write back to a terminal: escalations stay in memory, not in var/.
     services = build_services(get_settings(), escalator=RecordingEscalator())
