@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from console.web import ConsoleDeps
     from hotline.services import Services
+    from nlu.catalogue import Language
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def build_console_deps(services: Services) -> ConsoleDeps | None:
     from console.sessions import MemorySessions, RedisSessions, SessionStore
     from console.voicemail import TwilioRecordings
     from console.web import ConsoleDeps
+    from hotline.content import AnswerNotFound
 
     cases = services.cases
     if cases is None:
@@ -78,12 +80,20 @@ def build_console_deps(services: Services) -> ConsoleDeps | None:
     )
     token = settings.twilio_auth_token
     desk = ServiceDesk(cases)
+
+    def topic_title(language: Language, intent: str) -> str:
+        try:
+            return services.content.answer(language, intent).title
+        except AnswerNotFound:
+            return intent.replace("_", " ")
+
     return ConsoleDeps(
         desk=desk,
         accounts=AccountStore(cases.store),
         sessions=sessions,
         recordings=TwilioRecordings(token.get_secret_value() if token else None),
         watcher=QueueWatcher(desk.queue_state),
+        topic_title=topic_title,
     )
 
 

@@ -56,8 +56,16 @@ class QueueWatcher:
         for queue in self._subscribers:
             queue.put_nowait(None)
 
-    def subscribe(self) -> asyncio.Queue[LiveEvent | None]:
+    async def subscribe(self) -> asyncio.Queue[LiveEvent | None]:
+        """A queue of events for one watcher, from what the queue is now on."""
         queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=100)
+        if self._last is None:
+            # Changes are told against this picture: take it before the watcher waits, or
+            # a case opened before the first poll would never be announced.
+            try:
+                await self.check()
+            except Exception as exc:  # noqa: BLE001 - the next poll takes the picture then
+                log.warning("console queue poll failed: %s", type(exc).__name__)
         self._subscribers.add(queue)
         return queue
 

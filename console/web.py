@@ -26,6 +26,7 @@ from console.ports import CaseDesk
 from console.sessions import Session, SessionStore
 from console.voicemail import RecordingFetcher
 from hotline.i18n import N_, translate
+from nlu.catalogue import Language
 
 HERE: Final = Path(__file__).resolve().parent
 PREFIX: Final = "/console/"
@@ -45,6 +46,10 @@ CSP: Final = (
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def intent_code(language: Language, intent: str) -> str:
+    return intent.replace("_", " ")
+
+
 @dataclass
 class ConsoleDeps:
     desk: CaseDesk
@@ -52,6 +57,8 @@ class ConsoleDeps:
     sessions: SessionStore
     recordings: RecordingFetcher
     watcher: QueueWatcher
+    # The title of an intent's answer in a language (the topic's name), from the content.
+    topic_title: Callable[[Language, str], str] = intent_code
 
 
 DEPS: Final = web.AppKey("console_deps", ConsoleDeps)

@@ -61,7 +61,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     await response.write(b"retry: 3000\n\n")
     token = request.cookies.get(SESSION_COOKIE, "")
-    queue = console.watcher.subscribe()
+    queue = await console.watcher.subscribe()
     try:
         while True:
             try:

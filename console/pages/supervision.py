@@ -29,14 +29,16 @@ def add_routes(router: web.UrlDispatcher) -> None:
 
 
 async def numbers_page(request: web.Request) -> web.StreamResponse:
-    desk = deps(request).desk
+    console = deps(request)
+    desk = console.desk
     days = int(request.query.get("days", "30")) if request.query.get("days", "").isdigit() else 30
     days = days if days in PERIODS else 30
     today = desk.now().date()
     first = today - timedelta(days=days - 1)
     numbers = await desk.numbers(since=desk.now() - timedelta(days=days))
     window = days_between(first, today)
-    _ = translator(language_of(request))
+    language = language_of(request)
+    _ = translator(language)
 
     def named(table: dict[str, str]) -> Any:
         return lambda code: _(table[code]) if code in table else code
@@ -45,7 +47,13 @@ async def numbers_page(request: web.Request) -> web.StreamResponse:
         stacked_chart(_("By level"), numbers.rows, _level, window, named(LEVELS), LEVEL_COLOURS),
         stacked_chart(_("By language"), numbers.rows, _language, window, named(LANGUAGES)),
         stacked_chart(_("By channel"), numbers.rows, _channel, window, named(CHANNELS)),
-        stacked_chart(_("By topic"), numbers.rows, _intent, window, lambda c: c),
+        stacked_chart(
+            _("By topic"),
+            numbers.rows,
+            _intent,
+            window,
+            lambda code: console.topic_title(language, code) if code != "-" else "—",
+        ),
     ]
     context = {
         "numbers": numbers,

@@ -34,8 +34,10 @@
   var toggle = document.getElementById("sound-toggle");
   function showSound() {
     if (!toggle) return;
+    var label = soundOn ? toggle.dataset.on : toggle.dataset.off;
     toggle.setAttribute("aria-pressed", soundOn ? "true" : "false");
-    toggle.textContent = soundOn ? toggle.dataset.on : toggle.dataset.off;
+    toggle.title = label;
+    toggle.querySelector(".sr-only").textContent = label;
   }
   if (toggle) {
     toggle.addEventListener("click", function () {
@@ -82,6 +84,9 @@
   // -- live events --
   if (body.dataset.live === "on" && window.EventSource) {
     var events = new EventSource(prefix + "events");
+    // Whatever changed between the page and the stream (or while reconnecting) shows now.
+    var opened = false;
+    events.addEventListener("open", function () { if (opened) refresh(queue); opened = true; });
     events.addEventListener("queue", function () { refresh(queue); });
     events.addEventListener("case", function (e) {
       if (transcript && transcript.dataset.caseId === e.data) refresh(transcript);
