@@ -49,8 +49,8 @@ from hotline.cases.index import (  # noqa: E402
 from hotline.cases.store import CaseStore  # noqa: E402
 from hotline.escalation import Escalator, RecordingEscalator  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
-from tests.bot.mocked_bot import TOKEN, MockedSession  # noqa: E402
-from tests.bot.updates import message, person, press  # noqa: E402
+from tests.support.telegram import TOKEN, MockedSession  # noqa: E402
+from tests.support.updates import message, person, press  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/4"  # the benchmarks' database
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

@@ -6,7 +6,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 
 from tests.bot.conftest import Harness
-from tests.bot.updates import command, message, person, press
+from tests.support.updates import command, message, person, press
 
 
 def buttons(request: SendMessage) -> list[str]:

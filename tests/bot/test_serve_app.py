@@ -14,8 +14,8 @@ from app.web import build_app
 from bot.dispatcher import build_bot, build_dispatcher
 from hotline.settings import Settings
 from tests.bot.conftest import make_services
-from tests.bot.mocked_bot import TOKEN, MockedSession
-from tests.bot.updates import message
+from tests.support.telegram import TOKEN, MockedSession
+from tests.support.updates import message
 
 SECRET = "s3cret-token"
 
