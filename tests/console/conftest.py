@@ -27,7 +27,7 @@ from hotline.cases.database import session_factory, upgrade_database
 from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore
 from hotline.escalation import EscalationRequest
-from tests.cases.conftest import FakeClock
+from tests.support.db import FakeClock
 
 CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
 

@@ -1,6 +1,6 @@
 """An operator works a whole case in the console, in a real browser (Debian's chromium).
 
-Telegram is the recording double of tests/operators: a real Dispatcher is fed the person's
+Telegram is the shared fake Bot API of tests/support: a real Dispatcher is fed the person's
 updates, the real outbox worker delivers to the double, and the console is the web role's
 own application (`app.web.build_app`) on a real port, over PostgreSQL. Screenshots of the
 queue, a case and the numbers go to var/test-artifacts/console/.
@@ -40,16 +40,10 @@ from hotline.cases.views import Actor
 from hotline.escalation import EscalationRequest
 from hotline.i18n import translate
 from hotline.settings import REPO_ROOT, Settings
-from tests.cases.conftest import FakeClock
-from tests.operators.conftest import (
-    OPERATORS_CHAT,
-    engine,
-    make_worker,
-    person,
-    private_message,
-    understanding,
-)
-from tests.operators.telegram import TOKEN, TelegramWorld
+from tests.operators.conftest import engine, make_worker, understanding
+from tests.support.db import FakeClock
+from tests.support.telegram import TOKEN, TelegramWorld
+from tests.support.updates import OPERATORS_CHAT, person, private_message
 
 __all__ = ["engine", "understanding"]  # fixtures of tests/operators, used here
 
