@@ -185,8 +185,7 @@ async def require_csrf(request: web.Request, handler: Handler) -> web.StreamResp
 def supervisors_only(handler: Handler) -> Handler:
     async def guarded(request: web.Request) -> web.StreamResponse:
         if account_of(request).role is not Role.SUPERVISOR:
-            response = aiohttp_jinja2.render_template("forbidden.html", request, {}, status=403)
-            return response
+            return aiohttp_jinja2.render_template("forbidden.html", request, {}, status=403)
         return await handler(request)
 
     guarded.__name__ = handler.__name__

@@ -31,8 +31,8 @@ def add_routes(router: web.UrlDispatcher) -> None:
 async def numbers_page(request: web.Request) -> web.StreamResponse:
     console = deps(request)
     desk = console.desk
-    days = int(request.query.get("days", "30")) if request.query.get("days", "").isdigit() else 30
-    days = days if days in PERIODS else 30
+    asked = request.query.get("days", "")
+    days = int(asked) if asked in {str(n) for n in PERIODS} else 30
     today = desk.now().date()
     first = today - timedelta(days=days - 1)
     numbers = await desk.numbers(since=desk.now() - timedelta(days=days))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,8 +51,8 @@ def percentile(values: Sequence[float], share: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * share // 1))  # ceil, at least the first
-    return ordered[int(rank) - 1]
+    rank = max(1, math.ceil(len(ordered) * share))
+    return ordered[rank - 1]
 
 
 async def answer_times(store: CaseStore, since: datetime | None = None) -> AnswerTimes:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -95,17 +96,7 @@ class ConsoleWorld:
 
     async def signed_in(self, creds: Credentials) -> TestClient[web.Request, web.Application]:
         client = await self.client()
-        page = await client.get("/console/login")
-        response = await client.post(
-            "/console/login",
-            data={
-                "csrf": csrf_of(await page.text()),
-                "username": creds.username,
-                "password": creds.password,
-                "totp": self.code(creds.secret),
-            },
-            allow_redirects=False,
-        )
+        response = await post_login(client, creds.username, creds.password, self.code(creds.secret))
         assert response.status == 303, await response.text()
         return client
 
@@ -125,6 +116,19 @@ class ConsoleWorld:
         return int(ref.number)
 
     _clients: list[TestClient[web.Request, web.Application]] = field(default_factory=list)
+
+
+async def post_login(
+    client: TestClient[web.Request, web.Application],
+    username: str,
+    password: str,
+    code: str,
+    **kwargs: Any,
+) -> ClientResponse:
+    """The login form as a browser sends it: its page first (for the CSRF token), then POST."""
+    page = await (await client.get("/console/login")).text()
+    form = {"csrf": csrf_of(page), "username": username, "password": password, "totp": code}
+    return await client.post("/console/login", data=form, allow_redirects=False, **kwargs)
 
 
 def csrf_of(page: str) -> str:

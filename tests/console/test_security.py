@@ -8,7 +8,7 @@ import pytest
 from yarl import URL
 
 from console.accounts import MAX_FAILURES, Role
-from tests.console.conftest import ConsoleWorld, csrf_of
+from tests.console.conftest import ConsoleWorld, csrf_of, post_login
 
 SECRET = "нас заперли на складе в Подольске"
 
@@ -114,26 +114,14 @@ async def test_login_refuses_a_wrong_password_and_a_wrong_code(world: ConsoleWor
     client = await world.client()
 
     async def attempt(password: str, code: str) -> int:
-        page = await (await client.get("/console/login")).text()
-        response = await client.post(
-            "/console/login",
-            data={"csrf": csrf_of(page), "username": "alice", "password": password, "totp": code},
-            allow_redirects=False,
-        )
-        return response.status
+        return (await post_login(client, "alice", password, code)).status
 
     assert await attempt("not-the-password", world.code(creds.secret)) == 401
     assert await attempt(creds.password, "000000") == 401
     good = world.code(creds.secret)
     assert await attempt(creds.password, good) == 303
     # The same code again (seen over a shoulder) does not work twice.
-    fresh = await world.client()
-    page = await (await fresh.get("/console/login")).text()
-    again = await fresh.post(
-        "/console/login",
-        data={"csrf": csrf_of(page), "username": "alice", "password": creds.password, "totp": good},
-        allow_redirects=False,
-    )
+    again = await post_login(await world.client(), "alice", creds.password, good)
     assert again.status == 401
 
 
@@ -152,19 +140,9 @@ async def test_repeated_failures_lock_the_account(world: ConsoleWorld) -> None:
 
 async def test_the_cookie_is_httponly_strict_and_secure_behind_https(world: ConsoleWorld) -> None:
     creds = await world.account("alice")
-    client = await world.client()
-    page = await (await client.get("/console/login")).text()
-    response = await client.post(
-        "/console/login",
-        data={
-            "csrf": csrf_of(page),
-            "username": "alice",
-            "password": creds.password,
-            "totp": world.code(creds.secret),
-        },
-        headers={"X-Forwarded-Proto": "https"},
-        allow_redirects=False,
-    )
+    code = world.code(creds.secret)
+    https = {"X-Forwarded-Proto": "https"}
+    response = await post_login(await world.client(), "alice", creds.password, code, headers=https)
     cookie = SimpleCookie(response.headers.getall("Set-Cookie")[0])["hotline_console"]
     assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Strict"
     assert cookie["path"] == "/console/"
@@ -187,17 +165,8 @@ async def test_an_idle_session_ends_and_logout_ends_it_at_once(world: ConsoleWor
 async def test_the_first_login_asks_for_a_new_password(world: ConsoleWorld) -> None:
     created = await world.accounts.create("newbie", Role.OPERATOR)
     client = await world.client()
-    page = await (await client.get("/console/login")).text()
-    response = await client.post(
-        "/console/login",
-        data={
-            "csrf": csrf_of(page),
-            "username": "newbie",
-            "password": created.password,
-            "totp": world.code(created.totp_secret),
-        },
-        allow_redirects=False,
-    )
+    code = world.code(created.totp_secret)
+    response = await post_login(client, "newbie", created.password, code)
     assert response.headers["Location"] == "/console/password"
     assert (await client.get("/console/", allow_redirects=False)).headers["Location"] == (
         "/console/password"
@@ -264,3 +233,12 @@ async def test_the_csv_export_is_the_command_s_csv(world: ConsoleWorld) -> None:
     assert "exported_stats" in [line.action for line in await world.deps.desk.audit(limit=10)]
     page = await (await client.get("/console/numbers")).text()
     assert "<svg" in page
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    from hotline.cases.reports import percentile
+
+    assert percentile([], 0.9) is None
+    assert percentile([5.0], 0.9) == 5.0
+    assert percentile([float(n) for n in range(1, 11)], 0.9) == 9.0
+    assert percentile([float(n) for n in range(1, 11)], 0.5) == 5.0
