@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from hotline.i18n import N_
-from nlu.catalogue import INDICATORS, SITUATIONS
+from nlu.catalogue import INDICATORS
 
 LEVELS: Final = {
     "emergency": N_("Emergency"),
@@ -27,20 +27,6 @@ INDICATOR_WORDS: Final = {
     "excessive_overtime": N_("excessive overtime"),
 }
 assert set(INDICATOR_WORDS) == set(INDICATORS), "words for every ILO indicator"
-SITUATION_WORDS: Final = {
-    "forced_labour": N_("forced labour"),
-    "sexual_exploitation": N_("sexual exploitation"),
-    "forced_criminality": N_("forced criminality"),
-    "child_at_risk": N_("a child at risk"),
-    "domestic_violence": N_("domestic violence"),
-    "violence": N_("violence"),
-    "suicide_risk": N_("risk of suicide"),
-    "medical_emergency": N_("medical emergency"),
-    "missing_person": N_("missing person"),
-    "stranded": N_("stranded without means"),
-    "labour_rights": N_("labour rights"),
-}
-assert set(SITUATION_WORDS) == set(SITUATIONS), "words for every situation"
 REASONS: Final = {
     "risk": N_("risk signs in the conversation"),
     "emergency": N_("an emergency"),
