@@ -35,7 +35,7 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
-    say(f"Serving on http://{host}:{port} (/healthz, /readyz, /metrics)")
+    say(f"Serving on http://{host}:{port} (/console/, /healthz, /readyz, /metrics)")
     background = _replay_spool(services)
     if webhook and bot is not None and dispatcher is not None:
         url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
