@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "app.commands.content",
     "app.commands.db",
     "app.commands.cases",
+    "app.commands.operators",
     "app.commands.voice",
 )
 

@@ -19,7 +19,12 @@ from hotline.policy import DialoguePolicy
 from hotline.services import Services
 from hotline.settings import Settings
 from hotline.spool import Spool
-from hotline.state import ConversationStore, MemoryConversationStore, RedisConversationStore
+from hotline.state import (
+    ConversationStore,
+    FallbackConversationStore,
+    MemoryConversationStore,
+    RedisConversationStore,
+)
 
 if TYPE_CHECKING:
     from nlu.pipeline import Understanding
@@ -62,13 +67,15 @@ def build_services(
             settings.redis_url,
             max_connections=64,
             timeout=10,
-            socket_timeout=None,
-            socket_connect_timeout=5,
+            socket_timeout=None,  # every call is time-limited by the batcher instead
+            socket_connect_timeout=1,
         )
         redis = Redis(connection_pool=pool)
         assert keys is not None
-        store = RedisConversationStore(
-            redis, settings.state_ttl_seconds, keys.sealer, keys.pseudonyms
+        # Redis is the shared store; while it fails, each process keeps state in memory.
+        store = FallbackConversationStore(
+            RedisConversationStore(redis, settings.state_ttl_seconds, keys.sealer, keys.pseudonyms),
+            MemoryConversationStore(),
         )
     else:
         store = MemoryConversationStore()

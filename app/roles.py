@@ -45,7 +45,7 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
     runner = web.AppRunner(app, access_log_class=AccessLog)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
-    say(f"Serving on http://{host}:{port} (/healthz, /readyz)")
+    say(f"Serving on http://{host}:{port} (/console/, /healthz, /readyz)")
     metrics_runner = await start_metrics_listener(services)
     background = _replay_spool(services)
     if webhook and bot is not None and dispatcher is not None:

@@ -1,5 +1,6 @@
 """The HTTP applications of the web role: the public one (the Telegram webhook, /ivr/,
-probes) and the internal one (/metrics, on HOTLINE_METRICS_ADDR, loopback by default).
+/console/, probes) and the internal one (/metrics, on HOTLINE_METRICS_ADDR, loopback by
+default).
 
 `/healthz` is liveness: it answers as long as the process serves, whatever its
 dependencies do (a probe that restarted a working phone line because Redis is away would
@@ -25,7 +26,9 @@ from hotline.log_safety import clip
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
 
+    from console.web import ConsoleDeps
     from hotline.services import Services
+    from nlu.catalogue import Language
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ def build_app(
     dispatcher: Dispatcher | None = None,
     telegram_webhook: bool = True,
 ) -> web.Application:
-    """The public application: probes, the Telegram webhook and the /ivr/ routes."""
+    """The public application: probes, the Telegram webhook, the /ivr/ routes, /console/."""
     keep_request_content_out_of_logs()
     app = web.Application()
     app[SERVICES] = services
@@ -55,7 +58,59 @@ def build_app(
         secret = settings.telegram_webhook_secret
         setup_telegram_webhook(app, dispatcher, bot, secret.get_secret_value() if secret else None)
     _setup_phone(app, services)
+    _setup_console(app, services)
     return app
+
+
+def build_console_deps(services: Services) -> ConsoleDeps | None:
+    """The console's parts over the services' case service; None without durable cases."""
+    from console.accounts import AccountStore
+    from console.desk import ServiceDesk
+    from console.live import QueueWatcher
+    from console.sessions import MemorySessions, RedisSessions, SessionStore
+    from console.voicemail import TwilioRecordings
+    from console.web import ConsoleDeps
+    from hotline.content import AnswerNotFound
+
+    cases = services.cases
+    if cases is None:
+        return None
+    settings = services.settings
+    idle = settings.console_idle_minutes * 60.0
+    lifetime = settings.console_session_hours * 3600.0
+    sessions: SessionStore = (
+        RedisSessions(services.redis, idle, lifetime)
+        if services.redis is not None
+        else MemorySessions(idle, lifetime)
+    )
+    token = settings.twilio_auth_token
+    desk = ServiceDesk(cases)
+
+    def topic_title(language: Language, intent: str) -> str:
+        try:
+            return services.content.answer(language, intent).title
+        except AnswerNotFound:
+            return intent.replace("_", " ")
+
+    return ConsoleDeps(
+        desk=desk,
+        accounts=AccountStore(cases.store),
+        sessions=sessions,
+        recordings=TwilioRecordings(token.get_secret_value() if token else None),
+        watcher=QueueWatcher(desk.queue_state),
+        topic_title=topic_title,
+    )
+
+
+def _setup_console(app: web.Application, services: Services) -> None:
+    from console.web import setup_console
+
+    console = build_console_deps(services)
+    if console is None:
+        say("Operator console is off: cases are not kept in a database.")
+        return
+    setup_console(app, console)
+    say("Operator console is on under /console/ (accounts: hotline operators add NAME).")
 
 
 def _setup_phone(app: web.Application, services: Services) -> None:

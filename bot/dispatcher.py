@@ -16,7 +16,13 @@ from bot.commands_menu import publish_commands_on_startup, stop_publishing
 from bot.delivery import RetryingRequests
 from bot.handlers import commands, conversation, errors, membership, unsupported
 from bot.message_log import MessageLog, log_for
-from bot.middlewares.admission import AdmitUpdates, MemoryUpdateGate, RedisUpdateGate, UpdateGate
+from bot.middlewares.admission import (
+    AdmitUpdates,
+    FallbackUpdateGate,
+    MemoryUpdateGate,
+    RedisUpdateGate,
+    UpdateGate,
+)
 from bot.middlewares.chats import PrivateChatsOnly
 from bot.middlewares.fsm import FSMWithoutStates, PseudonymousKeyBuilder
 from bot.operators import group_talk, pm_talk
@@ -92,7 +98,11 @@ def build_dispatcher(
         operators_chat_id=services.settings.operators_chat_id,
         talk=talk,
     )
-    gate = gate or (RedisUpdateGate(redis, keys_of(services)) if redis else MemoryUpdateGate())
+    gate = gate or (
+        FallbackUpdateGate(RedisUpdateGate(redis, keys_of(services)))
+        if redis
+        else MemoryUpdateGate()
+    )
     dp.update.outer_middleware(PrivateChatsOnly(services.settings.operators_chat_id))
     dp.update.outer_middleware(AdmitUpdates(gate, services.metrics, limit=throttle_limit))
     dp.update.outer_middleware(

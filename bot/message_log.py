@@ -8,6 +8,7 @@ where a JSON blob in FSM data would cost a read and a write on every update.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable
 from typing import Final, Protocol
@@ -16,6 +17,7 @@ from weakref import WeakKeyDictionary
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from hotline.cases.crypto import Pseudonyms
 from hotline.redis_batch import batcher_for
@@ -45,10 +47,13 @@ return 1
 
 
 class RedisMessageLog:
+    """In Redis; while Redis fails, in this process's memory (and `/forget` reads both)."""
+
     def __init__(self, redis: Redis, pseudonyms: Pseudonyms) -> None:
         self._redis = redis
         self._batch = batcher_for(redis)  # pipelined with the other updates' commands
         self._pseudonyms = pseudonyms
+        self._memory = MemoryMessageLog()
 
     def _key(self, bot_id: int, chat_id: int) -> str:
         """Named by a pseudonym of the chat: a Redis key never shows a Telegram id."""
@@ -56,21 +61,30 @@ class RedisMessageLog:
 
     async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
         now = int(time.time())
-        entries = [f"{i}:{now}" for i in message_ids if i is not None]
+        ids = list(message_ids)
+        entries = [f"{i}:{now}" for i in ids if i is not None]
         if not entries:
             return
-        await self._batch.script(
-            REMEMBER_SCRIPT, [self._key(bot_id, chat_id)], [KEEP_COUNT, KEEP_SECONDS, *entries]
-        )
+        try:
+            await self._batch.script(
+                REMEMBER_SCRIPT, [self._key(bot_id, chat_id)], [KEEP_COUNT, KEEP_SECONDS, *entries]
+            )
+        except (ConnectionError, OSError, TimeoutError):
+            await self._memory.remember(bot_id, chat_id, ids)
 
     async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
+        kept = await self._memory.pop_all(bot_id, chat_id)
         key = self._key(bot_id, chat_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.lrange(key, 0, -1)
-            pipe.delete(key)
-            raw, _ = await pipe.execute()
+        try:
+            async with asyncio.timeout(1.0), self._redis.pipeline(transaction=True) as pipe:
+                pipe.lrange(key, 0, -1)
+                pipe.delete(key)
+                raw, _ = await pipe.execute()
+        except (ConnectionError, OSError, TimeoutError, RedisError):
+            return kept
         entries = [entry.decode() if isinstance(entry, bytes) else str(entry) for entry in raw]
-        return _deletable(tuple(int(part) for part in e.split(":")) for e in entries)
+        stored = _deletable(tuple(int(part) for part in e.split(":")) for e in entries)
+        return sorted({*stored, *kept})
 
 
 class MemoryMessageLog:

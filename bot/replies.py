@@ -26,13 +26,18 @@ from hotline.turns import (
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowMissions,
 )
 from hotline.wording import (
     ASK_LANGUAGE,
     CHOOSE,
     EMERGENCY_HEADER,
     LANGUAGE_BUTTON,
+    MISSION_NO_NUMBER,
+    MISSIONS_HEADER,
+    NUMBER_CHECKED,
     emergency_numbers,
+    mission_lines,
     ui_text,
 )
 from nlu.catalogue import LANGUAGES, Language
@@ -75,6 +80,9 @@ def render_reply(reply: Reply, content: ContentStore) -> list[Outgoing]:
         if isinstance(action, ShowEmergencyNumbers):
             flush()
             messages.append(Outgoing(emergency_html(language, content)))
+        elif isinstance(action, ShowMissions):
+            flush()
+            messages.append(Outgoing(missions_html(language, action.keys, content)))
         elif isinstance(action, ShowAnswer):
             flush()
             current.add(answer_html(language, action.intent, content))
@@ -116,6 +124,21 @@ def emergency_html(language: Language, content: ContentStore) -> str:
     lines = [f"🆘 <b>{t(language, EMERGENCY_HEADER)}</b>"]
     for number, name in emergency_numbers(language, content):
         lines.append(f"<b>{html.escape(number)}</b> — {html.escape(name)}")
+    return "\n".join(lines)
+
+
+def missions_html(language: Language, keys: tuple[str, ...], content: ContentStore) -> str:
+    """The missions of the place the person named, each with its numbers or none."""
+    missions, ask_mfa = mission_lines(language, content, keys)
+    lines = [f"<b>{t(language, MISSIONS_HEADER)}</b>"]
+    for mission in missions:
+        numbers = ", ".join(
+            f"<b>{html.escape(number)}</b> ({t(language, NUMBER_CHECKED, date=checked)})"
+            for number, checked in mission.numbers
+        )
+        lines.append(f"• {html.escape(mission.name)}: {numbers or t(language, MISSION_NO_NUMBER)}")
+    if ask_mfa:
+        lines.append(html.escape(ask_mfa, quote=False))
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ and made when the database is back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -39,6 +40,7 @@ from hotline.turns import (
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowMissions,
     Turn,
 )
 from nlu.catalogue import LANGUAGES, RISK_LEVELS, Language, RiskLevel, risk_rank
@@ -48,6 +50,8 @@ from nlu.types import ParseResult, RiskAssessment
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE: Final[Language] = "ky"
+# Answers about reaching a Kyrgyz embassy: shown with the missions of the place named.
+ANSWERS_WITH_MISSIONS: Final = frozenset({"contacts"})
 # Topics still answered in the reply that escalates: the rest would only repeat the alarm.
 ANSWERED_WHILE_ESCALATING: Final = frozenset(opt.TOPICS) - {"emergency", "report_exploitation"}
 
@@ -103,6 +107,10 @@ class AnswerSource(Protocol):
         """Return the content answer (`hotline.content.ContentStore`)."""
         ...
 
+    def missions_named(self, text: str) -> tuple[str, ...]:
+        """Return the keys of the Kyrgyz missions for the place `text` names, nearest first."""
+        ...
+
 
 class DialoguePolicy:
     def __init__(
@@ -136,9 +144,12 @@ class DialoguePolicy:
     async def handle(self, turn: Turn) -> Reply:
         """Answer one turn: text the person wrote or said, or an option they picked."""
         async with self._locks.hold(turn.user_key):
-            state = await self.store.get(turn.user_key) or ConversationState()
+            # Both at once: with Redis they go out in one round trip.
+            stored, case = await asyncio.gather(
+                self.store.get(turn.user_key), self._lookup(turn.user_key)
+            )
+            state = stored or ConversationState()
             self.metrics.inc("turns_total", channel=turn.channel)
-            case = await self._lookup(turn.user_key)
             if case is None and state.case_number is not None:
                 state = replace(state, case_number=None)  # an operator closed it
             escalated_before = state.escalated_level
@@ -271,7 +282,8 @@ class DialoguePolicy:
             target = _named_language(parsed.text) or _other(language)
             menu = OfferOptions(opt.top_menu(), CHOOSE_TOPIC)
             return replace(state, language=target), [SayText(LANGUAGE_SET), menu]
-        return state, self._conversational(intent) or self._answer(state, language, intent)
+        conversational = self._conversational(intent)
+        return state, conversational or self._answer(state, language, intent, parsed.text)
 
     def _unsure(self, parsed: ParseResult) -> list[Action]:
         self.metrics.inc("unsure_total")
@@ -292,11 +304,18 @@ class DialoguePolicy:
             return [SayText(OUT_OF_SCOPE), OfferOptions(opt.top_menu())]
         return []
 
-    def _answer(self, state: ConversationState, language: Language, intent: str) -> list[Action]:
+    def _answer(
+        self, state: ConversationState, language: Language, intent: str, text: str | None = None
+    ) -> list[Action]:
         self.metrics.inc("answers_total", intent=intent)
         actions: list[Action] = []
         if intent == "emergency":
             actions.append(ShowEmergencyNumbers())
+        if text is not None and intent in ANSWERS_WITH_MISSIONS:
+            # «мен Алматыдамын элчиликтин номери»: the missions of that place come first.
+            missions = self.content.missions_named(text)
+            if missions:
+                actions.append(ShowMissions(missions))
         actions.append(ShowAnswer(intent))
         related = tuple(opt.topic(i) for i in self._related(language, intent))
         # Someone reading about exploitation or danger may be living it: keep a human one tap away.

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     encryption_key: SecretStr | None = None
     retention_days: int = 30
 
+    # The operator console (/console/): a session ends after this long without a request,
+    # and after `console_session_hours` whatever happens.
+    console_idle_minutes: int = 30
+    console_session_hours: int = 12
+
     nlu_engine: Literal["embedded", "rasa"] = "embedded"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 0.5

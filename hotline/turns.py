@@ -60,6 +60,13 @@ class ShowEmergencyNumbers:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowMissions:
+    """The Kyrgyz embassy and consulates of the place the person named, nearest first."""
+
+    keys: tuple[str, ...]  # mission keys of content/contacts.yml
+
+
+@dataclass(frozen=True, slots=True)
 class Escalate:
     """Open a case or raise the person's open one.
 
@@ -105,6 +112,7 @@ Action = (
     | OfferOptions
     | AskLanguage
     | ShowEmergencyNumbers
+    | ShowMissions
     | Escalate
     | EscalationFailed
     | RelayToCase

@@ -16,10 +16,8 @@ import math
 import os
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from itertools import repeat
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,6 +30,7 @@ from nlu.data import DEFAULT_DATA_DIR, Example, fingerprint_data, load_examples
 from nlu.features import extract_features
 from nlu.normalize import normalize
 from nlu.types import IntentScore, NormalizedText
+from nlu.vectorizer import CachedVectorizer
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +63,10 @@ class TrainedModel:
     intents: tuple[str, ...]
     temperature: float
     threshold: float
+    vectorizer: CachedVectorizer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vectorizer", CachedVectorizer(self.vocabulary, self.idf))
 
 
 # The code that turns text into features: a change to any of it changes the model.
@@ -196,23 +199,8 @@ def train_model(examples: Sequence[Example], config: EngineConfig) -> TrainedMod
     return TrainedModel(vocabulary, idf, weights, bias, intents, temperature, threshold)
 
 
-def _vectorize(model: TrainedModel, folded: str) -> tuple[npt.NDArray[np.intp], FloatArray]:
-    # Counter and map() over dict.get keep the per-feature work in C.
-    counts = Counter(extract_features(folded))
-    size = len(counts)
-    found = np.fromiter(map(model.vocabulary.get, counts, repeat(-1)), np.intp, size)
-    known = found >= 0
-    if not known.any():
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.float32)
-    indices = found[known]
-    tf = np.fromiter(counts.values(), np.float32, size)[known]
-    values: FloatArray = ((np.log(tf) + np.float32(1.0)) * model.idf[indices]).astype(np.float32)
-    values /= np.float32(np.sqrt(float(values @ values)))
-    return indices, values
-
-
 def _scores(model: TrainedModel, folded: str) -> FloatArray:
-    indices, values = _vectorize(model, folded)
+    indices, values = model.vectorizer.vector(folded)
     if not len(indices):
         return model.bias.copy()
     result: FloatArray = values @ model.weights[indices] + model.bias

@@ -13,6 +13,7 @@ from typing import Any, Final, cast
 
 from nlu.catalogue import LANGUAGES, RISK_LEVELS, Language, RiskLevel
 from nlu.pipeline import Understanding
+from nlu.risk_report import format_risk, precision_recall_points, risk_breakdown
 from nlu.types import ParseResult
 
 SERIOUS: Final[frozenset[str]] = frozenset({"high", "emergency"})
@@ -25,6 +26,8 @@ class LabelledMessage:
     intent: str
     risk_level: RiskLevel
     indicators: tuple[str, ...]
+    situations: tuple[str, ...] | None = None  # None: the set does not label situations
+    style: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,12 @@ def load_labelled(path: Path) -> list[LabelledMessage]:
                         intent=str(item["intent"]),
                         risk_level=cast(RiskLevel, level),
                         indicators=tuple(risk.get("indicators") or ()),
+                        situations=(
+                            tuple(risk["situations"])
+                            if isinstance(risk.get("situations"), list)
+                            else None
+                        ),
+                        style=str(item["style"]) if item.get("style") else None,
                     )
                 )
             except (ValueError, KeyError, TypeError) as exc:
@@ -171,6 +180,7 @@ def build_report(
     return {
         "engine": engine,
         "fallbacks": sum(o.result.fallback for o in outcomes),
+        "risk": risk_breakdown(outcomes),
         "overall": _group_summary(outcomes),
         "languages": {
             language: _group_summary([o for o in outcomes if o.message.language == language])
@@ -231,6 +241,7 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"  {pair['count']:>3}  {pair['gold']} -> {pair['predicted']}")
     weakest = sorted(report["per_intent"].items(), key=lambda item: item[1]["f1"])[:5]
     lines.append("lowest F1: " + ", ".join(f"{i} {s['f1']:.2f}" for i, s in weakest))
+    lines.extend(format_risk(report["risk"]))
     lines.append(
         f"missed high/emergency: {len(report['missed_risk'])}, "
         f"false alarms: {len(report['false_alarms'])} (texts in --json)"
@@ -238,8 +249,14 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def plot_confusion(report_outcomes: Sequence[Outcome], path: Path) -> None:
-    """Draw the intent confusion matrix as a PNG (needs matplotlib, the `plot` extra)."""
+def plot_confusion(
+    report_outcomes: Sequence[Outcome], path: Path, threshold: float | None = None
+) -> None:
+    """Draw the intent confusion matrix beside the risk score's precision-recall curve.
+
+    The curve is "at least high" as the model's score threshold moves; the marked point
+    is what the layer decided (the model's threshold plus the lexicon floor).
+    """
     try:
         import matplotlib
     except ImportError as exc:
@@ -254,17 +271,42 @@ def plot_confusion(report_outcomes: Sequence[Outcome], path: Path) -> None:
     matrix = [[0] * len(labels) for _ in labels]
     for outcome in report_outcomes:
         matrix[index[outcome.message.intent]][index[outcome.result.intent]] += 1
-    figure, axes = plt.subplots(figsize=(12, 10))
+    figure, (axes, curve) = plt.subplots(
+        1, 2, figsize=(20, 10), gridspec_kw={"width_ratios": [3, 2]}
+    )
     image = axes.imshow(matrix, cmap="Blues")
     axes.set_xticks(range(len(labels)), labels=labels, rotation=90, fontsize=7)
     axes.set_yticks(range(len(labels)), labels=labels, fontsize=7)
     axes.set_xlabel("predicted")
     axes.set_ylabel("gold")
+    axes.set_title("intents")
     for row, values in enumerate(matrix):
         for column, value in enumerate(values):
             if value:
                 axes.text(column, row, str(value), ha="center", va="center", fontsize=6)
-    figure.colorbar(image)
+    figure.colorbar(image, ax=axes, fraction=0.04)
+    _draw_risk_curve(curve, report_outcomes, threshold)
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def _draw_risk_curve(axes: Any, outcomes: Sequence[Outcome], threshold: float | None) -> None:
+    points = precision_recall_points(outcomes)
+    if points:
+        axes.plot([r for _, _, r in points], [p for _, p, _ in points], label="risk score")
+    serious = [o for o in outcomes if o.message.risk_level in SERIOUS]
+    flagged = [o for o in outcomes if o.result.risk.level in SERIOUS]
+    if serious and flagged:
+        recall = sum(o.result.risk.level in SERIOUS for o in serious) / len(serious)
+        precision = sum(o.message.risk_level in SERIOUS for o in flagged) / len(flagged)
+        note = "" if threshold is None else f" (threshold {threshold:.2f} + lexicon floor)"
+        axes.scatter([recall], [precision], color="red", zorder=3, label="operating point" + note)
+        axes.annotate(f"R {recall:.3f}, P {precision:.3f}", (recall, precision), fontsize=8)
+    axes.set_xlabel("recall of high + emergency")
+    axes.set_ylabel("precision")
+    axes.set_xlim(0.5, 1.01)
+    axes.set_ylim(0.0, 1.01)
+    axes.grid(True, alpha=0.3)
+    axes.set_title("risk: precision-recall")
+    axes.legend(loc="lower left", fontsize=8)

@@ -12,12 +12,12 @@ import re
 from typing import Final
 
 CHAR_NGRAMS: Final = (2, 5)
-_WORD: Final = re.compile(r"[^\W_]+")
+WORD: Final = re.compile(r"[^\W_]+")
 
 
 def extract_features(folded: str) -> list[str]:
     """Return the feature strings of one folded message (repeats count)."""
-    words = _WORD.findall(folded)
+    words = WORD.findall(folded)
     low, high = CHAR_NGRAMS
     features: list[str] = []
     for word in words:

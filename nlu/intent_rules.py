@@ -5,7 +5,7 @@ headers of nlu/data): a topic question whose second sentence mentions harm
 keeps its topic, risk carries the harm; unpaid wages plus another red flag is
 `report_exploitation`; immediate danger is `emergency`. The classifier sees a
 whole message and leans towards `report_exploitation` whenever harm appears,
-so these rules use the risk lexicon and per-sentence rankings to correct it.
+so these rules use the risk assessment and per-sentence rankings to correct it.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from nlu.risk import LexiconEntry, RiskLexicon, asks_about_risk, flatten, hits_level
-from nlu.types import IntentScore, NormalizedText
+from nlu.types import IntentScore, NormalizedText, RiskAssessment
 
 Ranker = Callable[[NormalizedText], list[IntentScore]]
+SentenceFlag = Callable[[str], bool]  # whether one sentence alone carries a serious flag
+SERIOUS: Final = frozenset({"high", "emergency"})
 
 REPORT: Final = "report_exploitation"
 # Intents a sentence can "mainly ask" about next to a mentioned harm.
@@ -58,14 +59,12 @@ def _promote(ranking: Sequence[IntentScore], intent: str) -> list[IntentScore]:
     return [IntentScore(intent, top.confidence), *rest]
 
 
-def _topic_sentence(
-    message: NormalizedText, flags: Sequence[LexiconEntry], rank: Ranker
-) -> str | None:
+def _topic_sentence(message: NormalizedText, flagged: SentenceFlag, rank: Ranker) -> str | None:
     sentences = [s.strip() for s in _SENTENCES.split(message.folded) if s and s.strip()]
     if len(sentences) < 2 or _HARM_IS_MAIN.search(message.folded):
         return None
     for sentence in sentences:
-        if any(entry.matches(flatten(sentence)) for entry in flags):
+        if flagged(sentence):
             continue  # the sentence with the red flag is not the topic
         part = NormalizedText(original=sentence, cleaned=sentence, folded=sentence)
         best = rank(part)[0]
@@ -77,32 +76,28 @@ def _topic_sentence(
 def apply_intent_rules(
     ranking: Sequence[IntentScore],
     message: NormalizedText,
-    hits: Sequence[LexiconEntry],
-    lexicon: RiskLexicon,
+    risk: RiskAssessment,
+    flagged: SentenceFlag,
     rank: Ranker,
 ) -> list[IntentScore]:
     """Return the ranking with the labelling rules applied (usually unchanged)."""
     if not ranking:
         return list(ranking)
     top = ranking[0].intent
-    level = hits_level(hits)
-    serious = level in {"high", "emergency"}
-    indicators = {i for e in hits if e.level in {"high", "emergency"} for i in e.indicators}
-    if top == "wages_unpaid" and indicators - {"withholding_of_wages"}:
+    serious = risk.level in SERIOUS
+    if top == "wages_unpaid" and serious and set(risk.indicators) - {"withholding_of_wages"}:
         return _promote(ranking, REPORT)
     if top not in {REPORT, "emergency"}:
         return list(ranking)
-    if level == "emergency":
+    if risk.level == "emergency":
         return _promote(ranking, "emergency")
-    if not serious and asks_about_risk(message.folded, lexicon):
-        # A question about risks that the lexicon's guards recognised as such.
+    if risk.level == "none":
+        # The risk model read no harm: a question about risks, not a report.
         alternative = next(
             (s.intent for s in ranking if s.intent not in {REPORT, "emergency"}), None
         )
         return _promote(ranking, alternative) if alternative else list(ranking)
-    if top != REPORT:
+    if top != REPORT or not serious:
         return list(ranking)
-    # Only when the lexicon itself saw the harm: risk must not depend on the classifier here.
-    flags = [e for e in hits if e.level in {"high", "emergency"}]
-    topic = _topic_sentence(message, flags, rank) if serious else None
+    topic = _topic_sentence(message, flagged, rank)
     return _promote(ranking, topic) if topic else list(ranking)

@@ -20,15 +20,10 @@ from nlu.embedded import DEFAULT_CACHE_DIR, EmbeddedEngine
 from nlu.intent_rules import apply_intent_rules
 from nlu.language import LanguageGuess, LanguageIdentifier, default_identifier
 from nlu.normalize import MAX_CHARS, normalize, sanitize
-from nlu.risk import (
-    LexiconEntry,
-    RiskLexicon,
-    asks_about_risk,
-    classifier_may_raise,
-    lexicon_hits,
-    load_lexicon,
-    risk_from_hits,
-)
+from nlu.risk import assess_risk
+from nlu.risk_floor import PhraseFloor, load_floor
+from nlu.risk_model import RiskModel
+from nlu.risk_training import load_or_train_risk_model
 from nlu.types import IntentEngine, IntentScore, NormalizedText, ParseResult
 
 logger = logging.getLogger(__name__)
@@ -50,13 +45,15 @@ class Understanding:
         engine: IntentEngine,
         embedded: EmbeddedEngine,
         identifier: LanguageIdentifier,
-        lexicon: RiskLexicon,
+        risk_model: RiskModel,
+        floor: PhraseFloor,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.engine = engine
         self.embedded = embedded
         self.identifier = identifier
-        self.lexicon = lexicon
+        self.risk_model = risk_model
+        self.floor = floor
         self.timeout = timeout
         self.counters: dict[str, int] = {
             "parse_total": 0,
@@ -90,19 +87,19 @@ class Understanding:
     ) -> ParseResult:
         # Each engine owns its out_of_scope threshold (the embedded one tunes it on data).
         threshold = float(getattr(engine, "threshold", 0.0))
-        hits = lexicon_hits(message.folded, self.lexicon)
+        windows = [message.folded]
         if len(text) > MAX_CHARS:
-            hits = hits + self._hits_after_head(text)
-        ranking = apply_intent_rules(ranking, message, hits, self.lexicon, self.embedded.rank_sync)
+            windows.extend(self._windows_after_head(text))
+        # Risk depends on the text alone, never on the engine that ranks intents.
+        risk, _ = assess_risk(self.risk_model, self.floor, windows)
+        ranking = apply_intent_rules(
+            ranking, message, risk, self._sentence_flagged, self.embedded.rank_sync
+        )
         top = ranking[0] if ranking else IntentScore(OUT_OF_SCOPE, 0.0)
         intent, confidence = top.intent, top.confidence
         if not message.tokens or confidence < threshold:
             intent = OUT_OF_SCOPE
             self.counters["out_of_scope_total"] += 1
-        # A question about risk ("если бы меня заперли, куда звонить?") is never raised by
-        # the classifier; only looked up when the classifier could raise the level.
-        question = classifier_may_raise(ranking) and asks_about_risk(message.folded, self.lexicon)
-        risk = risk_from_hits(hits, ranking, question=question)
         self.counters["parse_total"] += 1
         if risk.level == "high":
             self.counters["risk_high_total"] += 1
@@ -120,18 +117,24 @@ class Understanding:
             fallback=fallback,
         )
 
-    def _hits_after_head(self, text: str) -> list[LexiconEntry]:
-        """Look for red flags beyond the first MAX_CHARS too: one may come last.
+    def _sentence_flagged(self, sentence: str) -> bool:
+        """Whether one sentence alone is serious to the model or holds a floor phrase."""
+        probabilities, _ = self.risk_model.message_probabilities(sentence)
+        read = self.risk_model.decide(probabilities)
+        return read.level in {"high", "emergency"} or bool(self.floor.find(sentence))
+
+    @staticmethod
+    def _windows_after_head(text: str) -> list[str]:
+        """The folded windows beyond the first MAX_CHARS: a red flag may come last.
 
         Intent ranking reads the head only; risk reads the whole message (up to
         MAX_RISK_CHARS) in overlapping windows, so a flag across a boundary is still seen.
         """
-        found: list[LexiconEntry] = []
         step = MAX_CHARS - WINDOW_OVERLAP
-        for start in range(step, min(len(text), MAX_RISK_CHARS), step):
-            window = normalize(text[start : start + MAX_CHARS])
-            found.extend(lexicon_hits(window.folded, self.lexicon))
-        return found
+        return [
+            normalize(text[start : start + MAX_CHARS]).folded
+            for start in range(step, min(len(text), MAX_RISK_CHARS), step)
+        ]
 
     @staticmethod
     def _prepare(text: str) -> tuple[str, NormalizedText]:
@@ -205,11 +208,20 @@ def build_understanding(
     data_dir: Path = DEFAULT_DATA_DIR,
     cache_dir: Path = DEFAULT_CACHE_DIR,
 ) -> Understanding:
-    """Wire an `Understanding`; the embedded engine is always loaded, as the fallback."""
+    """Wire an `Understanding`; the embedded engine is always loaded, as the fallback.
+
+    Risk is always ours, whatever engine ranks intents: the trained risk model over the
+    floor of exact red-flag phrases.
+    """
     embedded = EmbeddedEngine.load(data_dir, cache_dir)
     primary: IntentEngine = embedded
     if engine == "rasa":
         primary = _rasa_engine(rasa_url, timeout)
     return Understanding(
-        primary, embedded, default_identifier(data_dir), load_lexicon(), timeout=timeout
+        primary,
+        embedded,
+        default_identifier(data_dir),
+        load_or_train_risk_model(cache_dir=cache_dir),
+        load_floor(),
+        timeout=timeout,
     )

@@ -18,12 +18,22 @@ class IntentScore:
 class RiskAssessment:
     level: RiskLevel = "none"
     indicators: tuple[str, ...] = ()
+    situations: tuple[str, ...] = ()  # names of nlu.catalogue.SITUATIONS, most likely first
+    # The model's probability of "at least high" (the score of the precision-recall curve)
+    # and the piece of the message that carried it. Neither is part of the parse output,
+    # and `evidence` is message text: it is never stored or logged.
+    score: float = 0.0
+    evidence: str = ""
 
     def is_at_least(self, level: RiskLevel) -> bool:
         return risk_rank(self.level) >= risk_rank(level)
 
     def to_json(self) -> dict[str, Any]:
-        return {"level": self.level, "indicators": list(self.indicators)}
+        return {
+            "level": self.level,
+            "indicators": list(self.indicators),
+            "situations": list(self.situations),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The core never imports an adapter, a transport library or the composition root.
 
-docs/architecture.md: nlu <- hotline <- bot, ivr <- app. No exemption.
+docs/architecture.md: nlu <- hotline <- bot, ivr, console <- app. No exemption.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = ("aiogram", "twilio", "bot", "ivr", "app")
+FORBIDDEN = ("aiogram", "twilio", "bot", "ivr", "console", "app")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -63,3 +63,10 @@ def test_adapters_do_not_import_each_other() -> None:
     # What both need (operator hours, escalation) lives in the core.
     assert _offenders("bot", ("ivr", "twilio", "app")) == []
     assert _offenders("ivr", ("bot", "aiogram", "app")) == []
+
+
+def test_the_console_is_an_adapter_of_its_own() -> None:
+    # It talks to cases through the core's case service, never through the Telegram side.
+    assert _offenders("console", ("bot", "ivr", "app", "aiogram", "twilio")) == []
+    assert _offenders("bot", ("console",)) == []
+    assert _offenders("ivr", ("console",)) == []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import sys
 from typing import Any
 
+from hotline.cases.reports import STATS_FIELDS, stats_csv
 from hotline.cases.retention import purge
 from hotline.cases.setup import open_case_store
 from hotline.cases.store import utcnow
@@ -53,15 +53,11 @@ async def export_stats(args: argparse.Namespace) -> int:
         rows = await store.stats()
     finally:
         await store.dispose()
-    fields = ["day", "channel", "language", "intent", "level", "cases"]
     if args.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(fields)
-        for row in rows:
-            writer.writerow([getattr(row, field) for field in fields])
+        sys.stdout.write(stats_csv(rows))
     else:
         for row in rows:
-            print(" ".join(str(getattr(row, field)) for field in fields))
+            print(" ".join(str(getattr(row, field)) for field in STATS_FIELDS))
     return 0
 
 

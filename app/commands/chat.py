@@ -26,13 +26,18 @@ from hotline.turns import (
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowMissions,
     Turn,
 )
 from hotline.wording import (
     ASK_LANGUAGE,
     EMERGENCY_HEADER,
     LANGUAGE_BUTTON,
+    MISSION_NO_NUMBER,
+    MISSIONS_HEADER,
+    NUMBER_CHECKED,
     emergency_numbers,
+    mission_lines,
     option_label,
 )
 from nlu.catalogue import LANGUAGES, Language
@@ -119,6 +124,8 @@ def render_plain(reply: Reply, content: ContentStore) -> tuple[list[str], list[O
             lines += [
                 f"   {number}  {name}" for number, name in emergency_numbers(language, content)
             ]
+        elif isinstance(action, ShowMissions):
+            lines += missions_plain(language, content, action.keys)
         elif isinstance(action, ShowAnswer):
             answer = content.answer(language, action.intent)
             lines += [f"== {answer.title} ==", answer.body_markdown.strip()]
@@ -140,3 +147,18 @@ def render_plain(reply: Reply, content: ContentStore) -> tuple[list[str], list[O
         elif isinstance(action, PauseForOperator):
             lines.append(f"[case {action.case_number} is open: an operator answers]")
     return lines, offered
+
+
+def missions_plain(language: Language, content: ContentStore, keys: tuple[str, ...]) -> list[str]:
+    """The missions of the place named, one line each, then the consular line if needed."""
+    missions, ask_mfa = mission_lines(language, content, keys)
+    lines = [translate(language, MISSIONS_HEADER)]
+    for mission in missions:
+        numbers = ", ".join(
+            f"{number} ({translate(language, NUMBER_CHECKED, date=checked)})"
+            for number, checked in mission.numbers
+        )
+        lines.append(f"  - {mission.name}: {numbers or translate(language, MISSION_NO_NUMBER)}")
+    if ask_mfa:
+        lines.append(ask_mfa)
+    return lines

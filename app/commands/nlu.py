@@ -32,7 +32,12 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("file", type=Path, help="labelled JSONL (text, language, intent, risk)")
     _engine_options(evaluate)
     evaluate.add_argument("--json", type=Path, dest="json_out", help="write the full report here")
-    evaluate.add_argument("--plot", type=Path, help="draw the intent confusion matrix (PNG)")
+    evaluate.add_argument(
+        "--plot",
+        type=Path,
+        help="draw the intent confusion matrix and the risk precision-recall curve (PNG)",
+    )
+
     evaluate.set_defaults(handler=run_eval)
 
     train = commands.add_parser("train", help="train the embedded model or the Rasa model")
@@ -118,7 +123,8 @@ def run_eval(args: argparse.Namespace) -> int:
         from nlu.evaluation import plot_confusion
 
         try:
-            plot_confusion(outcomes, args.plot)
+            threshold = float(understanding.risk_model.thresholds[1])
+            plot_confusion(outcomes, args.plot, threshold)
         except RuntimeError as exc:
             print(str(exc), file=sys.stderr)
             return 1
@@ -151,5 +157,16 @@ def run_train(args: argparse.Namespace) -> int:
         f"embedded engine {state}: {len(model.intents)} intents, "
         f"{len(model.vocabulary)} features, out_of_scope below {model.threshold:.2f}, "
         f"temperature {model.temperature:.3f}"
+    )
+    from nlu.risk_training import load_or_train_risk_model
+
+    risk = load_or_train_risk_model(cache_dir=DEFAULT_CACHE_DIR, retrain=args.force)
+    report = risk.meta
+    print(
+        f"risk model: {report.get('training_messages', '?')} messages, "
+        f"{len(risk.vocabulary)} features; development part: recall of high + emergency "
+        f"{report.get('dev_recall_high_emergency', '?')}, false alarms "
+        f"{report.get('dev_false_alarm_rate', '?')}, situations exact "
+        f"{report.get('dev_situation_exact', '?')}"
     )
     return 0

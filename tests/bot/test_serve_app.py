@@ -15,8 +15,8 @@ from bot.dispatcher import build_bot, build_dispatcher
 from hotline.local_secrets import StartRefused
 from hotline.settings import Settings
 from tests.bot.conftest import make_services
-from tests.bot.mocked_bot import TOKEN, MockedSession
-from tests.bot.updates import message
+from tests.support.telegram import TOKEN, MockedSession
+from tests.support.updates import message
 
 SECRET = "s3cret-token"
 

@@ -15,7 +15,7 @@ from hotline.cases.service import CaseService as CaseEscalator
 from hotline.cases.store import CaseStore
 from hotline.cases.views import Actor
 from hotline.escalation import EscalationRequest
-from tests.cases.conftest import PSEUDONYMS
+from tests.support.db import PSEUDONYMS
 
 REDIS_URL = "redis://127.0.0.1:6379/3"  # the cases' database
 KEY = "tg:4242"

@@ -15,7 +15,7 @@ from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore
 from hotline.cases.views import Actor, Outcome
 from hotline.escalation import EscalationRequest
-from tests.cases.conftest import FakeClock
+from tests.support.db import FakeClock
 
 SECRET_EXCERPT = "Работодатель забрал паспорт, живём на складе у Айбека"
 CALLBACK = "+996555123456"

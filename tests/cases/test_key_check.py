@@ -20,7 +20,7 @@ from hotline.cases.store import CaseStore
 from hotline.cases.views import join_excerpt
 from hotline.escalation import EscalationRequest
 from hotline.keys import Keys
-from tests.cases.conftest import _drop_schema, _postgres_engine
+from tests.support.db import drop_schema, postgres_schema_engine
 
 KEY_A, KEY_B = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -42,10 +42,10 @@ async def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
         yield engine
         await engine.dispose()
         return
-    engine, schema = await _postgres_engine()
+    engine, schema = await postgres_schema_engine()
     yield engine
     await engine.dispose()
-    await _drop_schema(schema)
+    await drop_schema(schema)
 
 
 async def test_the_keys_the_database_was_made_with_open_it_and_no_others(

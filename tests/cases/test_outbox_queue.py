@@ -8,8 +8,8 @@ from hotline.cases.events import OperatorNotice, OutboxEvent
 from hotline.cases.outbox import OutboxQueue
 from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore
-from tests.cases.conftest import FakeClock
 from tests.cases.test_case_service import request
+from tests.support.db import FakeClock
 
 
 async def test_two_workers_never_claim_the_same_item(store: CaseStore) -> None:

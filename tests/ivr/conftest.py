@@ -37,7 +37,7 @@ from ivr.prompts import load_prompts
 from ivr.voice_build import voice_items
 from nlu.catalogue import Language
 from nlu.pipeline import Understanding, build_understanding
-from tests.servers import HotlineTestServer
+from tests.support.web import HotlineTestServer
 
 Client = TestClient[web.Request, web.Application]
 

@@ -34,7 +34,8 @@ def _with(engine: object, base: Understanding, timeout: float = 0.2) -> Understa
         engine,  # type: ignore[arg-type]
         base.embedded,
         base.identifier,
-        base.lexicon,
+        base.risk_model,
+        base.floor,
         timeout=timeout,
     )
 
@@ -64,6 +65,9 @@ async def test_risk_and_language_stay_ours_whatever_the_engine(
     assert result.intent == "greet"
     assert result.language == "ky"
     assert "retention_of_documents" in result.risk.indicators
+    # The same risk as with the embedded engine ranking intents: risk reads the text only.
+    alone = await understanding.parse("паспортумду алып коюшту, чыгарбай жатат")
+    assert result.risk == alone.risk
 
 
 async def test_an_unbuildable_engine_counts_every_fallback(understanding: Understanding) -> None:

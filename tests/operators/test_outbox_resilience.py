@@ -10,7 +10,7 @@ from hotline.cases.database import session_factory
 from hotline.cases.models import OutboxItem
 from hotline.cases.store import CaseStore
 from tests.operators.conftest import OPERATORS_CHAT, Hotline, make_worker, person
-from tests.operators.telegram import CloseForumTopic, CopyMessage, CreateForumTopic, SendMessage
+from tests.support.telegram import CloseForumTopic, CopyMessage, CreateForumTopic, SendMessage
 
 PASSPORT = "работодатель забрал паспорт и не отпускает"
 

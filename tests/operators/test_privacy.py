@@ -10,7 +10,7 @@ from app.purging import purge_once_a_day
 from hotline.cases.retention import purge
 from hotline.escalation import EscalationRequest
 from tests.operators.conftest import OPERATORS_CHAT, Hotline, person, photo, private_message
-from tests.operators.telegram import CloseForumTopic
+from tests.support.telegram import CloseForumTopic
 
 SECRETS = (
     "работодатель забрал паспорт и не отпускает",

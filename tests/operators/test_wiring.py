@@ -17,7 +17,7 @@ from hotline.cases.service import CaseService as CaseEscalator
 from hotline.escalation import EscalationRequest
 from hotline.settings import Settings, get_settings
 from tests.operators.conftest import OPERATORS_CHAT
-from tests.operators.telegram import TOKEN
+from tests.support.telegram import TOKEN
 
 
 def sqlite_settings(tmp_path: Path, **extra: Any) -> Settings:

@@ -30,10 +30,10 @@ from app.web import build_app
 from bot.dispatcher import build_bot, build_dispatcher
 from hotline.escalation import RecordingEscalator
 from hotline.settings import REPO_ROOT, Settings
-from tests.bot.mocked_bot import TOKEN, MockedSession
-from tests.bot.updates import message
 from tests.ivr.conftest import understanding
 from tests.privacy.server import LogRecorder, ServerThread
+from tests.support.telegram import TOKEN, MockedSession
+from tests.support.updates import message
 
 AUTH_TOKEN = "twilio-hostile-auth-token"
 BASE_URL = "https://hotline.example.org"

@@ -31,10 +31,10 @@ from bot.outbox import LocalBudget, OutboxWorker
 from hotline.services import Services
 from hotline.settings import REPO_ROOT, Settings
 from tests.ivr.conftest import AUTH_TOKEN, BASE_URL, Call, understanding
-from tests.operators.conftest import OPERATOR, OPERATORS_CHAT, group_message, private_message
-from tests.operators.telegram import TOKEN, TelegramWorld
 from tests.privacy.conftest import REDIS_URL
-from tests.servers import HotlineTestServer
+from tests.support.telegram import TOKEN, TelegramWorld
+from tests.support.updates import OPERATOR, OPERATORS_CHAT, group_message, private_message
+from tests.support.web import HotlineTestServer
 
 TELEGRAM_ID = 7_700_123_456
 PHONE = "+996555701234"
@@ -126,7 +126,7 @@ async def test_nothing_personal_is_kept_or_logged_in_clear(
 
 
 def _person() -> Any:
-    from tests.operators.conftest import person
+    from tests.support.updates import person
 
     return person(TELEGRAM_ID)
 

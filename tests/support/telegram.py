@@ -1,14 +1,20 @@
-"""A Telegram double: sessions that record every Bot API request and answer like Telegram.
+"""One fake of the Telegram Bot API, for every test: in process, or over HTTP.
 
-One `TelegramWorld` is shared by the Dispatcher's Bot and the outbox worker's Bot (each has
-its own session, as in production). Failures are scripted per method and turned into
-aiogram's real exceptions by `BaseSession.check_response`, from the JSON Telegram sends.
+`TelegramWorld` keeps the state (requests made, failures to answer, members of the
+operators' chat) and answers each method with the JSON Telegram would send, errors
+included (`{"ok": false, "error_code": 429, "description": …, "parameters": …}`).
+aiogram turns that JSON into its real objects and exceptions, as with Telegram itself:
+
+- in process: `world.session()` is an aiogram session that never touches the network;
+- over HTTP: `tests.support.bot_api_server.BotApiServer` serves the same world on
+  127.0.0.1, for processes started with `HOTLINE_TELEGRAM_API_BASE`.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from collections import deque
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,15 +68,19 @@ class TelegramWorld:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5000))
 
     def fail(self, method: str, status: int, *, times: int = 1, **extra: Any) -> None:
+        """Answer the next `times` calls of `method` with Telegram's error JSON."""
         self.failures.append(Failure(method, status, times=times, **extra))
 
-    def session(self) -> WorldSession:
-        return WorldSession(self)
+    def session(self) -> FakeSession:
+        return FakeSession(self)
 
     # -- reading what happened --------------------------------------------------------
 
     def of(self, kind: type[TelegramMethod[Any]]) -> list[Any]:
         return [r for r in self.requests if isinstance(r, kind)]
+
+    def sent_texts(self) -> list[str]:
+        return [r.text for r in self.of(SendMessage)]
 
     def texts_to(self, chat_id: int, thread: int | None = None) -> list[str]:
         return [
@@ -88,7 +98,25 @@ class TelegramWorld:
     def clear(self) -> None:
         self.requests.clear()
 
-    # -- answering --------------------------------------------------------------------
+    # -- answering, as JSON ------------------------------------------------------------
+
+    def respond(self, method: TelegramMethod[Any]) -> tuple[int, dict[str, Any]]:
+        """Record the call and return (HTTP status, the JSON body Telegram would send)."""
+        self.requests.append(method)
+        failure = self._failure_for(method)
+        if failure is not None:
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": failure.status,
+                "description": failure.description,
+            }
+            if failure.retry_after is not None:
+                body["parameters"] = {"retry_after": failure.retry_after}
+            return failure.status, body
+        result = self._result(method)
+        if hasattr(result, "model_dump"):
+            result = result.model_dump(mode="json", exclude_none=True)
+        return 200, {"ok": True, "result": result}
 
     def _failure_for(self, method: TelegramMethod[Any]) -> Failure | None:
         for failure in self.failures:
@@ -97,7 +125,7 @@ class TelegramWorld:
                 return failure
         return None
 
-    def answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+    def _result(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
             return BOT_USER
         if isinstance(method, CreateForumTopic):
@@ -115,7 +143,8 @@ class TelegramWorld:
                 chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
                 from_user=BOT_USER,
                 text=method.text,
-            ).as_(bot)
+                message_thread_id=getattr(method, "message_thread_id", None),
+            )
         if isinstance(method, CopyMessage):
             return MessageId(message_id=next(self._ids))
         if isinstance(method, GetChatMember):
@@ -128,10 +157,14 @@ class TelegramWorld:
         return True
 
 
-class WorldSession(BaseSession):
-    def __init__(self, world: TelegramWorld) -> None:
+class FakeSession(BaseSession):
+    """An aiogram session answered by a `TelegramWorld`, through aiogram's own parsing."""
+
+    def __init__(self, world: TelegramWorld | None = None) -> None:
         super().__init__()
-        self.world = world
+        self.world = world or TelegramWorld()
+        # Raised by the next calls, in order, before Telegram is asked (network failures).
+        self.errors: deque[Exception] = deque()
 
     async def make_request(
         self,
@@ -139,19 +172,26 @@ class WorldSession(BaseSession):
         method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> TelegramType:
-        self.world.requests.append(method)
-        failure = self.world._failure_for(method)
-        if failure is not None:
-            body: dict[str, Any] = {
-                "ok": False,
-                "error_code": failure.status,
-                "description": failure.description,
-            }
-            if failure.retry_after is not None:
-                body["parameters"] = {"retry_after": failure.retry_after}
-            self.check_response(bot, method, failure.status, json.dumps(body))  # raises
-        result: TelegramType = self.world.answer(bot, method)
-        return result
+        if self.errors:
+            self.world.requests.append(method)
+            raise self.errors.popleft()
+        status, body = self.world.respond(method)
+        response = self.check_response(bot, method, status, json.dumps(body))  # raises errors
+        return response.result  # type: ignore[return-value]
+
+    # The world's views, for tests that only have the session.
+    @property
+    def requests(self) -> list[TelegramMethod[Any]]:
+        return self.world.requests
+
+    def of(self, kind: type[TelegramMethod[Any]]) -> list[Any]:
+        return self.world.of(kind)
+
+    def sent_texts(self) -> list[str]:
+        return self.world.sent_texts()
+
+    def clear(self) -> None:
+        self.world.clear()
 
     async def close(self) -> None:
         pass
@@ -167,6 +207,8 @@ class WorldSession(BaseSession):
         yield b""
 
 
+MockedSession = FakeSession  # the name aiogram's own tests use
+
 __all__ = [
     "BOT_ID",
     "TOKEN",
@@ -176,6 +218,8 @@ __all__ = [
     "EditForumTopic",
     "EditMessageText",
     "Failure",
+    "FakeSession",
+    "MockedSession",
     "SendMessage",
     "TelegramWorld",
 ]

@@ -1,0 +1,184 @@
+"""The trained risk model at inference: level, ILO indicators and situations of a message.
+
+A set of linear heads over the same TF-IDF features as the intent engine (character
+n-grams within words, words, word pairs). Each head gives a probability; the message
+scores the maximum over its whole and its pieces (`nlu.segments`), so a flag anywhere
+counts. Thresholds were chosen on a development split, recall first, and travel with
+the model. Like the intent engine, inference is plain numpy and the cache an `.npz`
+file without pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from nlu.catalogue import INDICATORS, SITUATIONS, RiskLevel, risk_rank
+from nlu.segments import risk_pieces
+from nlu.vectorizer import CachedVectorizer
+
+FloatArray = npt.NDArray[np.float32]
+
+# The level heads: each says "at least this level".
+LEVEL_HEADS: Final = ("concern", "high", "emergency")
+HEADS: Final[tuple[str, ...]] = (
+    *(f"level:{name}" for name in LEVEL_HEADS),
+    *(f"indicator:{name}" for name in INDICATORS),
+    *(f"situation:{name}" for name in SITUATIONS),
+)
+# Situations that are emergencies whenever they are risky at all (INTENTS.md).
+ALWAYS_EMERGENCY: Final = frozenset({"suicide_risk", "medical_emergency"})
+# Situations of a `concern`: a labour-rights problem or being stranded, nothing worse.
+CONCERN_SITUATIONS: Final = frozenset({"stranded", "labour_rights"})
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRisk:
+    """What the model reads in one message, before the lexicon floor."""
+
+    level: RiskLevel
+    indicators: tuple[str, ...]
+    situations: tuple[str, ...]
+    score: float  # probability of "at least high": the risk score of the PR curve
+    evidence: str  # the piece (or the whole) that carried the highest "at least high"
+
+
+@dataclass(frozen=True, slots=True)
+class RiskModel:
+    vocabulary: dict[str, int]
+    idf: FloatArray  # (features,)
+    weights: FloatArray  # (features, heads)
+    bias: FloatArray  # (heads,)
+    heads: tuple[str, ...]
+    thresholds: FloatArray  # (heads,)
+    meta: dict[str, Any]  # training report: split sizes, dev recall, chosen operating point
+
+    vectorizer: CachedVectorizer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vectorizer", CachedVectorizer(self.vocabulary, self.idf))
+
+    def head_probabilities(self, folded: str) -> FloatArray:
+        """Every head's probability for one piece of folded text."""
+        indices, values = self.vectorizer.vector(folded)
+        logits = self.bias if not len(indices) else values @ self.weights[indices] + self.bias
+        result: FloatArray = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        return result
+
+    def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
+        """The maximum per head over the whole and the pieces, and the piece of the flag."""
+        best = self.head_probabilities(folded)
+        evidence, evidence_score = folded, float(best[_HIGH])
+        for piece in risk_pieces(folded):
+            probabilities = self.head_probabilities(piece)
+            if float(probabilities[_HIGH]) > evidence_score:
+                evidence, evidence_score = piece, float(probabilities[_HIGH])
+            np.maximum(best, probabilities, out=best)
+        return best, evidence
+
+    def decide(
+        self, probabilities: FloatArray, evidence: str = "", floor: RiskLevel = "none"
+    ) -> ModelRisk:
+        """Turn head probabilities into a level, indicators and situations.
+
+        `floor`: a level the message has whatever the heads say (a known red-flag phrase
+        of the lexicon); the situations are then the heads' best for that level.
+        """
+        above = probabilities >= self.thresholds
+        level: RiskLevel = "none"
+        if above[_EMERGENCY] and above[_HIGH]:
+            level = "emergency"
+        elif above[_HIGH]:
+            level = "high"
+        elif above[_CONCERN]:
+            level = "concern"
+        if risk_rank(floor) > risk_rank(level):
+            level = floor
+        situations: tuple[str, ...] = ()
+        indicators: tuple[str, ...] = ()
+        if level != "none":
+            situations = _pick(SITUATIONS, probabilities[_SITUATIONS], above[_SITUATIONS])
+            if level == "concern":
+                # A concern is only ever a labour-rights problem or being stranded.
+                situations = tuple(s for s in situations if s in CONCERN_SITUATIONS)
+                if not situations:
+                    concern = _slice_of(CONCERN_SITUATIONS)
+                    best = concern[int(np.argmax(probabilities[_SITUATIONS][concern]))]
+                    situations = (SITUATIONS[best],)
+            elif ALWAYS_EMERGENCY.intersection(situations):
+                level = "emergency"
+            indicators = tuple(
+                name for name, flag in zip(INDICATORS, above[_INDICATORS], strict=True) if flag
+            )
+        return ModelRisk(level, indicators, situations, float(probabilities[_HIGH]), evidence)
+
+    def assess(self, folded: str) -> ModelRisk:
+        """Read one folded message as a whole and piece by piece."""
+        probabilities, evidence = self.message_probabilities(folded)
+        return self.decide(probabilities, evidence)
+
+
+_CONCERN, _HIGH, _EMERGENCY = 0, 1, 2
+_INDICATORS: Final = slice(3, 3 + len(INDICATORS))
+_SITUATIONS: Final = slice(3 + len(INDICATORS), 3 + len(INDICATORS) + len(SITUATIONS))
+
+
+def _slice_of(names: frozenset[str]) -> list[int]:
+    return [i for i, name in enumerate(SITUATIONS) if name in names]
+
+
+def _pick(
+    names: tuple[str, ...], probabilities: FloatArray, above: npt.NDArray[np.bool_]
+) -> tuple[str, ...]:
+    """The names above their threshold, or the most likely one when none is."""
+    chosen = tuple(name for name, flag in zip(names, above, strict=True) if flag)
+    return chosen or (names[int(np.argmax(probabilities))],)
+
+
+def save_risk_model(model: RiskModel, path: Path) -> None:
+    """Write the model atomically, so a concurrent reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    features = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    meta = {"heads": list(model.heads), "report": model.meta}
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.savez(
+                out,
+                features=np.array(features, dtype=str),
+                idf=model.idf,
+                weights=model.weights,
+                bias=model.bias,
+                thresholds=model.thresholds,
+                meta=np.array(json.dumps(meta)),
+            )
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_risk_model(path: Path) -> RiskModel:
+    """Read a cached model; plain arrays only (`allow_pickle=False`)."""
+    with np.load(path, allow_pickle=False) as archive:
+        meta: dict[str, Any] = json.loads(str(archive["meta"]))
+        heads = tuple(meta["heads"])
+        if heads != HEADS:
+            raise ValueError("the cached risk model has other heads")
+        features = archive["features"].tolist()
+        return RiskModel(
+            vocabulary={str(f): i for i, f in enumerate(features)},
+            idf=archive["idf"].astype(np.float32),
+            weights=np.ascontiguousarray(archive["weights"], dtype=np.float32),
+            bias=archive["bias"].astype(np.float32),
+            heads=heads,
+            thresholds=archive["thresholds"].astype(np.float32),
+            meta=dict(meta.get("report") or {}),
+        )

@@ -1,0 +1,411 @@
+"""Train the risk model: compositional augmentation, one logistic head per label, thresholds.
+
+1. Split the labelled messages (`nlu.risk_corpus`) into training and development parts.
+2. Add compound messages built from the training part only: an ordinary question
+   followed by a report, a report followed by a question, two ordinary messages.
+   Real messages mix them; the model must find the flag wherever it stands.
+3. Fit one class-balanced logistic regression per head (levels, indicators, situations).
+4. Score the development part as inference does (whole and pieces) and choose each
+   threshold there: recall first for the levels, best F1 for indicators and situations.
+5. Refit on everything with those thresholds, and cache the arrays by the hash of the
+   data, the feature code and this configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import sklearn
+
+from nlu.catalogue import INDICATORS, LANGUAGES, SITUATIONS, risk_rank
+from nlu.embedded import DEFAULT_CACHE_DIR, _feature_code_hash
+from nlu.features import extract_features
+from nlu.normalize import normalize
+from nlu.risk_corpus import (
+    DEFAULT_RISK_DIR,
+    EVAL_DIR,
+    RiskLabel,
+    RiskSample,
+    fingerprint_risk_data,
+    load_risk_samples,
+)
+from nlu.risk_model import HEADS, LEVEL_HEADS, RiskModel, read_risk_model, save_risk_model
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION: Final = 1
+FloatArray = npt.NDArray[np.float32]
+# Intents whose examples are too short or too social to stand in for "an ordinary question".
+_NOT_QUESTIONS: Final = frozenset({"greet", "thanks_goodbye", "change_language", "out_of_scope"})
+
+
+@dataclass(frozen=True, slots=True)
+class RiskTrainingConfig:
+    """Everything that shapes the risk model; part of the cache key."""
+
+    alpha: float = 1e-6  # L2 regularisation of each logistic head
+    epochs: int = 20
+    min_df: int = 2  # features seen once only cost memory
+    dev_fraction: float = 0.2
+    target_recall: float = 0.985  # of high + emergency on the development part
+    # ... unless that rates more than this share of harmless messages high: then the
+    # threshold where false alarms reach it (see `_capped_threshold`).
+    max_false_alarms: float = 0.05
+    emergency_beta: float = 2.0  # recall counts this many times precision for emergencies
+    concern_recall: float = 0.9  # of concern and above rated at least concern
+    compounds: int = 2500  # per language and kind of compound
+    seed: int = 17
+
+
+def risk_cache_key(risk_dir: Path, eval_dir: Path | None, config: RiskTrainingConfig) -> str:
+    """Hash the labelled data, the feature code, the configuration and the versions."""
+    parts = {
+        "data": fingerprint_risk_data(risk_dir, eval_dir),
+        "features": _feature_code_hash(),
+        "model_code": hashlib.sha256(
+            b"".join((Path(__file__).parent / n).read_bytes() for n in _MODEL_SOURCES)
+        ).hexdigest(),
+        "config": asdict(config),
+        "sklearn": sklearn.__version__,
+        "numpy": np.__version__,
+        "format": FORMAT_VERSION,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
+
+
+_MODEL_SOURCES: Final = ("risk_training.py", "risk_model.py", "segments.py", "risk_corpus.py")
+
+
+def split_samples(
+    samples: Sequence[RiskSample], config: RiskTrainingConfig
+) -> tuple[list[int], list[int]]:
+    """A development part stratified by language and level; identical texts stay together."""
+    rng = random.Random(config.seed)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for sample in samples:
+        key = (sample.language, sample.label.level)
+        groups.setdefault(key, [])
+        if sample.text not in groups[key]:
+            groups[key].append(sample.text)
+    dev_texts: set[str] = set()
+    for texts in groups.values():
+        ordered = sorted(texts)
+        rng.shuffle(ordered)
+        dev_texts.update(ordered[: int(len(ordered) * config.dev_fraction)])
+    train = [i for i, s in enumerate(samples) if s.text not in dev_texts]
+    dev = [i for i, s in enumerate(samples) if s.text in dev_texts]
+    return train, dev
+
+
+@dataclass(frozen=True, slots=True)
+class Compound:
+    """A message made of two labelled ones: their indices and the label of the whole."""
+
+    first: int
+    second: int
+    label: RiskLabel
+
+
+def plan_compounds(
+    samples: Sequence[RiskSample], indices: Sequence[int], config: RiskTrainingConfig
+) -> list[Compound]:
+    """Question + report, report + question and question + question, within a language.
+
+    Only `indices` are used, so compounds for tuning never contain a development message.
+    """
+    rng = random.Random(config.seed + 1)
+    made: list[Compound] = []
+    for language in LANGUAGES:
+        own = [i for i in indices if samples[i].language == language]
+        questions = [
+            i
+            for i in own
+            if samples[i].label.level == "none"
+            and samples[i].intent not in _NOT_QUESTIONS
+            and len(samples[i].text.split()) >= 3
+        ]
+        calm = [i for i in own if samples[i].label.level == "none"]
+        risky = [i for i in own if samples[i].label.level != "none"]
+        if not questions or not risky:
+            continue
+        for _ in range(config.compounds):
+            question, report = rng.choice(questions), rng.choice(risky)
+            made.append(Compound(question, report, samples[report].label))
+            question, report = rng.choice(questions), rng.choice(risky)
+            made.append(Compound(report, question, samples[report].label))
+            first, second = rng.choice(calm), rng.choice(questions)
+            made.append(Compound(first, second, samples[first].label))
+    return made
+
+
+def compound_counts(counts: Any, compounds: Sequence[Compound]) -> Any:
+    """Feature counts of each compound: the sum of its two messages' counts.
+
+    Character n-grams and words never cross messages, so the sum is exact but for the
+    one word pair across the join; building the matrix this way costs no text processing.
+    """
+    from scipy import sparse
+
+    rows = np.repeat(np.arange(len(compounds)), 2)
+    columns = np.array([i for c in compounds for i in (c.first, c.second)], dtype=np.int64)
+    selection = sparse.csr_matrix(
+        (np.ones(len(columns), dtype=np.float32), (rows, columns)),
+        shape=(len(compounds), counts.shape[0]),
+    )
+    return selection @ counts
+
+
+def _targets(labels: Sequence[RiskLabel]) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_]]:
+    """Per head, the 0/1 target and whether it is known (situations may be unlabelled)."""
+    y = np.zeros((len(labels), len(HEADS)), dtype=np.int8)
+    known = np.ones((len(labels), len(HEADS)), dtype=bool)
+    first_situation = 3 + len(INDICATORS)
+    for row, label in enumerate(labels):
+        rank = risk_rank(label.level)
+        y[row, 0], y[row, 1], y[row, 2] = rank >= 1, rank >= 2, rank >= 3
+        for i, name in enumerate(INDICATORS):
+            y[row, 3 + i] = name in label.indicators
+        if label.situations is None:
+            known[row, first_situation:] = False
+        else:
+            for i, name in enumerate(SITUATIONS):
+                y[row, first_situation + i] = name in label.situations
+    return y, known
+
+
+def fit_heads(matrix: Any, labels: Sequence[RiskLabel], config: RiskTrainingConfig) -> FloatArray:
+    """One class-balanced logistic head per label: weights (features + 1, heads), bias last.
+
+    Stochastic gradient descent on the logistic loss: as good as an exact solver here and
+    an order of magnitude faster, which keeps a first start on a new machine short.
+    """
+    from sklearn.linear_model import SGDClassifier
+
+    y, known = _targets(labels)
+    weights = np.zeros((matrix.shape[1] + 1, len(HEADS)), dtype=np.float32)
+    weights[-1, :] = -10.0  # a head with no examples never fires
+    risky = y[:, 0] == 1
+    for head in range(len(HEADS)):
+        # Indicators and situations are named only for a risky message: their heads learn
+        # from risky messages alone.
+        rows = np.flatnonzero(known[:, head] & (risky if head >= len(LEVEL_HEADS) else True))
+        target = y[rows, head]
+        if len(rows) == 0 or target.min() == target.max():
+            continue
+        model = SGDClassifier(
+            loss="log_loss",
+            alpha=config.alpha,
+            class_weight="balanced",
+            max_iter=config.epochs,
+            tol=None,
+            random_state=config.seed,
+        )
+        model.fit(matrix[rows], target)
+        weights[:-1, head] = model.coef_[0]
+        weights[-1, head] = model.intercept_[0]
+    return weights
+
+
+def _recall_threshold(scores: FloatArray, positive: npt.NDArray[np.bool_], recall: float) -> float:
+    """The highest threshold that still keeps `recall` of the positives."""
+    ranked = np.sort(scores[positive])
+    if not len(ranked):
+        return 0.5
+    missed = int(np.floor((1.0 - recall) * len(ranked)))
+    return float(np.clip(ranked[missed] - 1e-6, 0.02, 0.95))
+
+
+def _capped_threshold(
+    scores: FloatArray,
+    positive: npt.NDArray[np.bool_],
+    harmless: npt.NDArray[np.bool_],
+    recall: float,
+    max_false_alarms: float,
+) -> float:
+    """Recall first, within a ceiling on false alarms.
+
+    Past the ceiling, operators would drown in alarms and people asking a plain question
+    would be told they are in danger, which costs trust the hotline needs; the floor of
+    exact phrases still catches what is said plainly.
+    """
+    wanted = _recall_threshold(scores, positive, recall)
+    calm = np.sort(scores[harmless])
+    if not len(calm) or float((calm >= wanted).mean()) <= max_false_alarms:
+        return wanted
+    allowed = int(np.floor(max_false_alarms * len(calm)))
+    ceiling = float(calm[len(calm) - allowed - 1]) + 1e-6  # just above the last tolerated
+    return float(np.clip(max(wanted, ceiling), 0.02, 0.95))
+
+
+def _f1_threshold(scores: FloatArray, positive: npt.NDArray[np.bool_], beta: float = 1.0) -> float:
+    """The threshold with the best F-beta (0.5 when the head has too few positives to tell)."""
+    if positive.sum() < 3:
+        return 0.5
+    best, best_f1 = 0.5, -1.0
+    for threshold in np.arange(0.05, 0.96, 0.025):
+        predicted = scores >= threshold
+        tp = float((predicted & positive).sum())
+        b2 = beta * beta
+        f1 = (1 + b2) * tp / (float(predicted.sum()) + b2 * float(positive.sum()))
+        if f1 > best_f1:
+            best, best_f1 = float(threshold), f1
+    return round(best, 3)
+
+
+def choose_thresholds(
+    probabilities: FloatArray, labels: Sequence[RiskLabel], config: RiskTrainingConfig
+) -> tuple[FloatArray, dict[str, Any]]:
+    """Thresholds on the development part: recall first for levels, best F1 for the rest."""
+    y, known = _targets(labels)
+    thresholds = np.full(len(HEADS), 0.5, dtype=np.float32)
+    thresholds[0] = _recall_threshold(probabilities[:, 0], y[:, 0] == 1, config.concern_recall)
+    thresholds[1] = _capped_threshold(
+        probabilities[:, 1],
+        y[:, 1] == 1,
+        y[:, 0] == 0,
+        config.target_recall,
+        config.max_false_alarms,
+    )
+    # Emergency or high, among serious messages: recall-weighted F (beta 2), since an
+    # emergency rated high still reaches an operator, only with less urgency.
+    serious_rows = y[:, 1] == 1
+    thresholds[2] = _f1_threshold(
+        probabilities[serious_rows, 2], y[serious_rows, 2] == 1, beta=config.emergency_beta
+    )
+    risky = y[:, 0] == 1
+    for head in range(3, len(HEADS)):
+        rows = risky & known[:, head]
+        thresholds[head] = _f1_threshold(probabilities[rows, head], y[rows, head] == 1)
+    high = probabilities[:, 1] >= thresholds[1]
+    calm = y[:, 0] == 0
+    serious = y[:, 1] == 1
+    report = {
+        "dev_messages": len(labels),
+        "dev_serious": int(serious.sum()),
+        "dev_none": int(calm.sum()),
+        "dev_recall_high_emergency": round(float(high[serious].mean()), 4)
+        if serious.any()
+        else 1.0,
+        "dev_false_alarm_rate": round(float(high[calm].mean()), 4) if calm.any() else 0.0,
+        "thresholds": {name: round(float(t), 4) for name, t in zip(HEADS, thresholds, strict=True)},
+    }
+    return thresholds, report
+
+
+def situation_report(
+    model: RiskModel, probabilities: FloatArray, labels: Sequence[RiskLabel]
+) -> dict[str, Any]:
+    """How often the tuned model names exactly the labelled situations (development part)."""
+    risky = [
+        (row, label)
+        for row, label in zip(probabilities, labels, strict=True)
+        if label.level != "none" and label.situations is not None
+    ]
+    exact = sum(
+        set(model.decide(row).situations) == set(label.situations or ()) for row, label in risky
+    )
+    first = sum(
+        bool(model.decide(row).situations)
+        and model.decide(row).situations[0] in (label.situations or ())
+        for row, label in risky
+    )
+    return {
+        "dev_situation_exact": round(exact / len(risky), 4) if risky else None,
+        "dev_situation_first_right": round(first / len(risky), 4) if risky else None,
+    }
+
+
+def train_risk_model(samples: Sequence[RiskSample], config: RiskTrainingConfig) -> RiskModel:
+    """Choose thresholds on a development split, then refit on all the data."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    started = time.perf_counter()
+    folded = [normalize(s.text).folded for s in samples]
+    counter = CountVectorizer(analyzer=extract_features, min_df=config.min_df, dtype=np.float32)
+    counts = counter.fit_transform(folded)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    base = tfidf.transform(counts)
+    vocabulary = {str(k): int(v) for k, v in counter.vocabulary_.items()}
+    idf = tfidf.idf_.astype(np.float32)
+    labels = [s.label for s in samples]
+
+    def fit(indices: Sequence[int]) -> FloatArray:
+        compounds = plan_compounds(samples, indices, config)
+        matrix = sparse.vstack(
+            [base[list(indices)], tfidf.transform(compound_counts(counts, compounds))]
+        )
+        return fit_heads(
+            matrix.tocsr(), [labels[i] for i in indices] + [c.label for c in compounds], config
+        )
+
+    def model(weights: FloatArray, thresholds: FloatArray, meta: dict[str, Any]) -> RiskModel:
+        return RiskModel(
+            vocabulary,
+            idf,
+            np.ascontiguousarray(weights[:-1]),
+            weights[-1].copy(),
+            HEADS,
+            thresholds,
+            meta,
+        )
+
+    train_idx, dev_idx = split_samples(samples, config)
+    untuned = np.full(len(HEADS), 0.5, dtype=np.float32)
+    partial_weights = fit(train_idx)
+    partial = model(partial_weights, untuned, {})
+    dev_probabilities = np.stack([partial.message_probabilities(folded[i])[0] for i in dev_idx])
+    thresholds, report = choose_thresholds(dev_probabilities, [labels[i] for i in dev_idx], config)
+    tuned = model(partial_weights, thresholds, {})
+    report.update(situation_report(tuned, dev_probabilities, [labels[i] for i in dev_idx]))
+    final = fit(range(len(samples)))
+    report.update(
+        {
+            "training_messages": len(samples),
+            "features": len(vocabulary),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    )
+    return model(final, thresholds, report)
+
+
+def load_or_train_risk_model(
+    risk_dir: Path = DEFAULT_RISK_DIR,
+    eval_dir: Path | None = EVAL_DIR,
+    cache_dir: Path = DEFAULT_CACHE_DIR,
+    config: RiskTrainingConfig | None = None,
+    *,
+    retrain: bool = False,
+) -> RiskModel:
+    """The cached model for the current data, trained and cached when there is none."""
+    config = config or RiskTrainingConfig()
+    path = cache_dir / f"risk-{risk_cache_key(risk_dir, eval_dir, config)}.npz"
+    if path.exists() and not retrain:
+        try:
+            return read_risk_model(path)
+        except (OSError, ValueError, KeyError) as exc:
+            logger.warning("retraining: unreadable risk cache %s (%s)", path.name, exc)
+    model = train_risk_model(load_risk_samples(risk_dir, eval_dir), config)
+    logger.info(
+        "trained the risk model on %d messages in %.1f s",
+        model.meta.get("training_messages", 0),
+        model.meta.get("seconds", 0.0),
+    )
+    try:
+        save_risk_model(model, path)
+        for old in path.parent.glob("risk-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        logger.warning("could not cache the risk model in %s (%s)", cache_dir, exc)
+    return model
