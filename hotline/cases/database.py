@@ -67,7 +67,23 @@ async def upgrade_database(
         config = alembic_config()
         config.attributes["connection"] = connection
         config.attributes["keys"] = keys
-        command.upgrade(config, revision)
+        if connection.dialect.name != "sqlite":
+            command.upgrade(config, revision)
+            return
+        # Python's sqlite3 runs DDL outside any transaction: a migration that refuses (one
+        # that needs the keys, say) would leave the DDL of the migrations before it in the
+        # same upgrade done and the version not moved, and every later upgrade would fail.
+        # One explicit transaction instead: all of the upgrade, or none of it.
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        default = driver.isolation_level
+        driver.isolation_level = None  # no implicit BEGIN or COMMIT (nothing is open yet)
+        try:
+            connection.exec_driver_sql("BEGIN")
+            command.upgrade(config, revision)
+        finally:
+            # Ended by the commit or rollback of `engine.begin()`; pooled as it was.
+            driver.isolation_level = default
 
     async with engine.begin() as connection:
         await connection.run_sync(run)
