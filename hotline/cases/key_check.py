@@ -28,13 +28,14 @@ CHECK_TEXT: Final = "hotline189 key check"
 ENCRYPTION: Final = "encryption"
 PSEUDONYM: Final = "pseudonym"
 SAMPLE_SIZE: Final = 20
-# Encrypted columns that exist since the first migration, for databases without a check.
+# Encrypted columns of the migrations before the check's (0005), for databases without one.
 _SEALED_COLUMNS: Final = (
     ("cases", "excerpt_enc"),
     ("cases", "callback_number_enc"),
     ("cases", "recording_url_enc"),
     ("case_messages", "body_enc"),
     ("outbox", "payload_enc"),
+    ("console_accounts", "totp_secret_enc"),  # 0004: the console's accounts
 )
 
 ENCRYPTION_MISMATCH: Final = (

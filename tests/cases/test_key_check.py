@@ -84,6 +84,23 @@ async def test_a_database_from_before_the_check_is_checked_against_its_data(
     await sqlite.dispose()
 
 
+async def test_console_accounts_alone_are_enough_to_refuse_a_wrong_key(
+    sqlite: AsyncEngine,
+) -> None:
+    """A database with console accounts and no case yet: their TOTP secrets are the data."""
+    from console.accounts import AccountStore, Role
+
+    await upgrade_database(sqlite, keys=keys())
+    store = CaseStore(session_factory(sqlite), keys().sealer, pseudonyms=keys().pseudonyms)
+    await AccountStore(store).create("aigul", Role.SUPERVISOR)
+    async with sqlite.begin() as connection:
+        await connection.execute(text("DELETE FROM key_checks"))  # made before the check
+    with pytest.raises(KeyMismatch, match="HOTLINE_ENCRYPTION_KEY cannot open"):
+        await verify_keys(sqlite, keys(fernet=KEY_B))
+    await verify_keys(sqlite, keys())
+    await sqlite.dispose()
+
+
 async def test_the_migration_gives_old_rows_pseudonyms_and_keeps_their_chats(
     unmigrated: AsyncEngine,
 ) -> None:
