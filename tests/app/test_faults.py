@@ -107,7 +107,8 @@ async def test_database_away_a_risky_message_still_gets_help_and_nothing_is_lost
         kept = len(services.spool)
         assert kept == 2  # the escalation, and what came after it
         # The database is back: the spool makes the changes, in order.
-        back = CaseService(build_case_store(settings(tmp_path)))
+        assert services.keys is not None  # the keys the spool was sealed with
+        back = CaseService(build_case_store(settings(tmp_path), services.keys))
         assert await services.spool.replay(back) == kept
         [case] = await back.list_open()
         assert case.level == "emergency" and DANGER in case.excerpt
