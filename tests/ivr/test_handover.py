@@ -146,6 +146,8 @@ async def test_help_now_says_emergency_numbers_then_transfers(line: Line) -> Non
     heard = spoken(twiml)
     emergency = line.ctx.prompts.text("ru", "emergency")
     assert heard[0] == emergency
+    # One short safety line before the transfer.
+    assert heard[1] == line.ctx.prompts.text("ru", "safety_generic")
     contacts = line.services.content.contacts
     assert contacts["emergency_ru"].number in emergency
     assert contacts["emergency_kz"].number in emergency
@@ -163,7 +165,10 @@ async def test_help_now_after_hours_still_records_an_emergency_callback(
     main = await call.press(await call.start(), "1")
     twiml = await call.press(main, "5")
     heard = spoken(twiml)
-    assert heard[0] == line.prompt_file("ky", "emergency")
+    assert heard[:2] == [
+        line.prompt_file("ky", "emergency"),
+        line.prompt_file("ky", "safety_generic"),
+    ]
     assert twiml.find("Record") is not None
     [request] = line.escalations
     assert request.reason == "voicemail" and request.level == "emergency"
@@ -187,7 +192,7 @@ async def test_withheld_number_gets_no_callback_number(line: Line) -> None:
 
 
 @pytest.mark.parametrize(("language_key", "language"), [("1", "ky"), ("2", "ru")])
-async def test_this_is_happening_to_me_reads_the_advice_then_reaches_a_human(
+async def test_this_is_happening_to_me_says_a_safety_line_then_reaches_a_human(
     line: Line, language_key: str, language: str
 ) -> None:
     call = line.call()
@@ -197,11 +202,12 @@ async def test_this_is_happening_to_me_reads_the_advice_then_reaches_a_human(
 
     dial = twiml.find("Dial")
     assert dial is not None and dial.findtext("Number") == line.ctx.settings.operator_phone
-    advice = line.ctx.services.content.answer(language, "report_exploitation").summary  # type: ignore[arg-type]
-    if language == "ru":
-        assert advice in spoken(twiml)  # said before the transfer
-    else:
-        assert twiml.find("Play") is not None  # Kyrgyz is played from a recording
+    lang = "ky" if language == "ky" else "ru"
+    said = [
+        line.prompt_file(lang, name) if lang == "ky" else line.ctx.prompts.text(lang, name)
+        for name in ("safety_held", "emergency", "connecting")
+    ]
+    assert spoken(twiml) == said  # one safety line and the numbers, before the transfer
     [request] = line.escalations
     assert request.reason == "phone_transfer"
     assert request.level == "high" and request.intent == "report_exploitation"
