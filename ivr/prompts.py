@@ -37,7 +37,7 @@ PROMPT_NAMES: Final[tuple[str, ...]] = (
     "technical_problem",
     "answer_missing",
     # The phone's lines of the safety responses (hotline.safety_response), said before the
-    # transfer.
+    # transfer; and the voicemail's question whether a call back is safe.
     "safety_suicide",
     "crisis_line",
     "safety_held",
@@ -45,6 +45,9 @@ PROMPT_NAMES: Final[tuple[str, ...]] = (
     "safety_search",
     "safety_medical",
     "safety_generic",
+    "callback_question",
+    "voicemail_record",
+    "voicemail_thanks_no_call",
 )
 
 
