@@ -74,6 +74,7 @@ CASES: tuple[RowCase, ...] = (
             "ru": "мою дочь продали замуж в 15 лет",
             "ky": "кызымды алып кетишти кайда экенин билбейм телефону очук",
         },
+        injected=frozenset({"ky"}),  # the real NLU says emergency, `missing_person`
     ),
     RowCase(
         "missing_person",
@@ -82,6 +83,7 @@ CASES: tuple[RowCase, ...] = (
             "ru": "брат уехал в Москву и пропал, телефон выключен",
             "ky": "агам Москвага кетип дайынсыз жоголуп кетти телефону өчүк",
         },
+        injected=frozenset({"ru"}),  # the real NLU says high (a missing adult, INTENTS.md)
     ),
     RowCase(
         "sexual_exploitation",
@@ -114,7 +116,10 @@ CASES: tuple[RowCase, ...] = (
         {"ru": "муж бьет меня прямо сейчас, заперся со мной", "ky": "күйөөм азыр мени уруп жатат"},
     ),
     RowCase(
-        "violence", "emergency", {"ru": "меня избили на улице", "ky": "мени көчөдө сабап кетишти"}
+        "violence",
+        "emergency",
+        {"ru": "меня избили на улице", "ky": "мени көчөдө сабап кетишти"},
+        injected=frozenset({"ru"}),  # the real NLU reads "избили" as past: high
     ),
     RowCase(
         None,
@@ -168,6 +173,9 @@ CASES: tuple[RowCase, ...] = (
         "violence",
         "high",
         {"ru": "сосед угрожает что убьет меня", "ky": "кошунам мени коркутуп жүрөт"},
+        # The real NLU names `violence` first but adds `domestic_violence` (ru) or
+        # `forced_labour` (ky), which the response's precedence puts before it.
+        injected=BOTH,
     ),
     RowCase(
         None,

@@ -56,7 +56,9 @@ async def test_a_taken_daughter_gets_the_emergency_numbers_first(bot: Harness) -
     texts = await said(bot, "кызымды алып кетишти кайда экенин билбейм телефону очук", "ky")
     assert "112" in texts[0] and "102" in texts[0]
     shown = "\n".join(texts)
-    assert "баланын аты жана жашы" in shown  # what to tell them
+    # What to tell them: the child's row, or the missing person's (the real model names the
+    # daughter of unstated age a missing person, and may or may not add child_at_risk).
+    assert "баланын аты жана жашы" in shown or "анын аты-жөнү жана" in shown
     assert not named_forced_labour(shown, "ky")
     assert bot.escalator.requests[0].level == "emergency"
 
