@@ -85,19 +85,20 @@ def accumulate_risk(assessments: Iterable[RiskAssessment]) -> RiskAssessment:
     """
     level: RiskLevel = "none"
     per_turn: list[frozenset[str]] = []
-    situations: list[str] = []
     evidence = ""
-    for assessment in assessments:
+    ranked: list[tuple[int, int, str]] = []  # (-level, turn, situation): worst turn first
+    for turn, assessment in enumerate(assessments):
         if risk_rank(assessment.level) > risk_rank(level):
             level = assessment.level
             evidence = assessment.evidence or evidence
         per_turn.append(frozenset(assessment.indicators))
-        situations.extend(assessment.situations)
+        ranked.extend((-risk_rank(assessment.level), turn, s) for s in assessment.situations)
+    situations = [s for _, _, s in sorted(ranked)]
     union = frozenset().union(*per_turn)
     spread = not any(turn >= union for turn in per_turn)
     if len(union) >= SEVERAL_INDICATORS and spread and risk_rank(level) < risk_rank("high"):
         level = "high"
-    kept = ordered_situations(situations)
+    kept = tuple(dict.fromkeys(situations))  # most serious turn's, most likely first
     if risk_rank(level) > risk_rank("concern"):
         # Once it is serious, "stranded" alone no longer describes it; keep it beside others.
         kept = tuple(s for s in kept if s not in CONCERN_SITUATIONS) or kept

@@ -137,9 +137,10 @@ def _slice_of(names: frozenset[str]) -> list[int]:
 def _pick(
     names: tuple[str, ...], probabilities: FloatArray, above: npt.NDArray[np.bool_]
 ) -> tuple[str, ...]:
-    """The names above their threshold, or the most likely one when none is."""
-    chosen = tuple(name for name, flag in zip(names, above, strict=True) if flag)
-    return chosen or (names[int(np.argmax(probabilities))],)
+    """The names above their threshold, most likely first; the most likely when none is."""
+    order = np.argsort(-probabilities, kind="stable")
+    chosen = tuple(names[i] for i in order if above[i])
+    return chosen or (names[int(order[0])],)
 
 
 def save_risk_model(model: RiskModel, path: Path) -> None:

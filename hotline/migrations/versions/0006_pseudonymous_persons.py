@@ -1,7 +1,7 @@
 """Persons known by a pseudonym, their reference encrypted; the key check table
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-08 10:00:00
 
 `cases.user_key` held the person's user key in clear (`tg:<Telegram id>`). It now holds an
@@ -19,13 +19,13 @@ from alembic import op
 from hotline.cases.crypto import is_pseudonym
 from hotline.cases.key_check import verify_sealed_sample
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 NEEDS_KEYS = (
-    "migration 0005 replaces the user keys of {count} cases by pseudonyms and needs the "
+    "migration 0006 replaces the user keys of {count} cases by pseudonyms and needs the "
     "keys: run `hotline db upgrade` with HOTLINE_ENCRYPTION_KEY and HOTLINE_PHONE_SALT set "
     "(or the files in HOTLINE_VAR_DIR) as the service runs with them"
 )
