@@ -28,7 +28,7 @@ CHECK_TEXT: Final = "hotline189 key check"
 ENCRYPTION: Final = "encryption"
 PSEUDONYM: Final = "pseudonym"
 SAMPLE_SIZE: Final = 20
-# Encrypted columns of the migrations before the check's (0005), for databases without one.
+# Encrypted columns of the migrations before the check's (0006), for databases without one.
 _SEALED_COLUMNS: Final = (
     ("cases", "excerpt_enc"),
     ("cases", "callback_number_enc"),
@@ -36,6 +36,7 @@ _SEALED_COLUMNS: Final = (
     ("case_messages", "body_enc"),
     ("outbox", "payload_enc"),
     ("console_accounts", "totp_secret_enc"),  # 0004: the console's accounts
+    ("cases", "callback_when_enc"),  # 0005: when a caller may be called back
 )
 
 ENCRYPTION_MISMATCH: Final = (
