@@ -96,18 +96,22 @@ async def test_nothing_personal_is_kept_or_logged_in_clear(
     assert any(WORDS in t for t in world.texts_to(OPERATORS_CHAT))  # it did reach operators
     assert world.copies_to(TELEGRAM_ID)  # the operator's message reached the person
 
-    # The phone: a signed call, speech with the same words, then a voicemail.
+    # The phone: a signed call, speech with the same words, then a voicemail, whose
+    # question about a call back is answered with when, in the same words again.
     app = build_app(services, bot=bot, dispatcher=dp, telegram_webhook=False)
     async with TestClient(HotlineTestServer(app)) as client:
         call = Call(client, "CAprivacy0001", caller=PHONE)
         twiml = await call.press(await call.start(), "2")
         twiml = await call.say(twiml, f"хозяин отобрал паспорт, мы на складе {WORDS}")
+        assert twiml.find("Gather") is not None  # no operator phone: voicemail, asked first
+        twiml = await call.say(twiml, f"звоните после восьми, спросите {WORDS}")
         record = twiml.find("Record")
-        assert record is not None  # no operator phone: voicemail
+        assert record is not None
         await call.post(record.attrib["action"], RecordingUrl=f"https://api.twilio.com/RE{WORDS}")
     await worker.drain()
     phone_case = next(c for c in await cases.list_open() if c.channel == "phone")
     assert phone_case.callback_number == PHONE  # kept, encrypted, for the callback
+    assert phone_case.callback_when is not None and WORDS in phone_case.callback_when
 
     # The data is there (decrypted through the store), so the scan below is not vacuous.
     transcript = " ".join(t for _, t in (await cases.detail(case.id)).transcript)
