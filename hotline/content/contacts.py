@@ -35,7 +35,15 @@ LEFTOVER_TEMPLATE_RE: Final = re.compile(r"\{\{.*?\}\}|\{\{|\}\}")
 _KEY_RE: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 _NUMBER_RE: Final = re.compile(r"^\+?[0-9][0-9 ()\-]*[0-9]$|^[0-9]$")
 _CHECKED_RE: Final = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-_FIELDS: Final = frozenset({"key", "number", "name", "source", "checked", "note"})
+_FIELDS: Final = frozenset(
+    {"key", "number", "name", "source", "checked", "note", "dial_from", "dial_from_source"}
+)
+
+# Where a number can be dialled from (`dial_from`): the countries where it is known to work,
+# or "anywhere", or "unconfirmed". A person elsewhere must never be sent to it.
+DIAL_PLACES: Final[tuple[str, ...]] = ("kg", "ru", "kz")
+ANYWHERE: Final = "anywhere"
+UNCONFIRMED: Final = "unconfirmed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,14 @@ class Contact:
     source: str
     checked: str  # YYYY-MM-DD, or YYYY-MM when only the month is known
     note: str | None = None
+    # Country codes where the number is known to work, or {"anywhere"}; None: unconfirmed.
+    dial_from: frozenset[str] | None = None
+
+    def works_in(self, place: str) -> bool | None:
+        """Whether the number can be dialled in `place` (a DIAL_PLACES code); None: unknown."""
+        if self.dial_from is None:
+            return None
+        return ANYWHERE in self.dial_from or place in self.dial_from
 
 
 def placeholder_keys(text: str) -> list[str]:
@@ -134,6 +150,8 @@ def _parse_entry(entry: Any, where: str) -> tuple[Contact | None, list[str]]:
     note = entry.get("note")
     if note is not None and not isinstance(note, str):
         problems.append(f"{where}: 'note' must be text")
+    dial_from, dial_problems = _parse_dial_from(entry, where)
+    problems += dial_problems
     if problems or key is None or number is None or source is None or checked is None:
         return None, problems
     contact = Contact(
@@ -143,8 +161,35 @@ def _parse_entry(entry: Any, where: str) -> tuple[Contact | None, list[str]]:
         source=source,
         checked=checked,
         note=note,
+        dial_from=dial_from,
     )
     return contact, []
+
+
+def _parse_dial_from(entry: dict[Any, Any], where: str) -> tuple[frozenset[str] | None, list[str]]:
+    """Read `dial_from` (and the source it needs), or say what is wrong with it."""
+    allowed = ", ".join(f"[{place}]" for place in DIAL_PLACES)
+    wanted = f"write a list such as {allowed} or [{ANYWHERE}], or '{UNCONFIRMED}'"
+    if "dial_from" not in entry:
+        return None, [f"{where}: 'dial_from' is missing (where can it be dialled from? {wanted})"]
+    raw = entry["dial_from"]
+    if raw == UNCONFIRMED:
+        return None, []
+    if not isinstance(raw, list) or not raw or not all(isinstance(p, str) for p in raw):
+        return None, [f"{where}: 'dial_from' must be a list of places or '{UNCONFIRMED}': {wanted}"]
+    places = frozenset(raw)
+    problems = [
+        f"{where}: 'dial_from' has an unknown place '{place}': {wanted}"
+        for place in sorted(places - {*DIAL_PLACES, ANYWHERE})
+    ]
+    if ANYWHERE in places and len(places) > 1:
+        problems.append(f"{where}: 'dial_from' is either [{ANYWHERE}] or a list of countries")
+    if _text(entry.get("dial_from_source")) is None:
+        problems.append(
+            f"{where}: 'dial_from_source' is missing (where does it say that the number works "
+            f"there? Without a source, write dial_from: {UNCONFIRMED})"
+        )
+    return (None if problems else places), problems
 
 
 def _text(value: object) -> str | None:
