@@ -31,6 +31,7 @@ from hotline.turns import (
 from hotline.wording import (
     ASK_LANGUAGE,
     EMERGENCY_HEADER,
+    EMERGENCY_OTHER_WAY,
     LANGUAGE_BUTTON,
     emergency_numbers,
     option_label,
@@ -119,6 +120,7 @@ def render_plain(reply: Reply, content: ContentStore) -> tuple[list[str], list[O
             lines += [
                 f"   {number}  {name}" for number, name in emergency_numbers(language, content)
             ]
+            lines.append(f"   {translate(language, EMERGENCY_OTHER_WAY)}")
         elif isinstance(action, ShowAnswer):
             answer = content.answer(language, action.intent)
             lines += [f"== {answer.title} ==", answer.body_markdown.strip()]

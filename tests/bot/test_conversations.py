@@ -93,6 +93,9 @@ async def test_emergency_numbers_come_first_in_their_own_message(harness: Harnes
     await harness.feed(message("Мени уруп жатат, жардам бергиле", user=person(language_code="ky")))
     first = harness.texts()[0]
     assert "112" in first and "102" in first
+    # Never the police alone, and the Kyrgyz hotline number only for calls within Kyrgyzstan.
+    assert "полицияга кайрылуудан корксоңуз" in first and "«оператор»" in first
+    assert "0800 0000 189" in first and "Кыргызстандын ичинде чалуу үчүн" in first
     assert harness.escalator.requests[0].level == "emergency"
 
 
