@@ -19,6 +19,7 @@ from hotline.content.contacts import (
     read_contacts,
 )
 from hotline.content.files import SUMMARY_MAX_CHARS, AnswerFile, read_answer_file
+from hotline.content.recordings import RECORDED_LANGUAGES, phone_texts, recording_problems
 from hotline.content.render import TELEGRAM_MAX_CHARS, render_answer_html
 from hotline.content.safe_wording import (
     catalogue_problems,
@@ -105,6 +106,12 @@ def check_content(
     report.problems += check_catalogues(content_dir, source_root)
     report.problems += prompt_problems(content_dir, contacts)
     report.problems += catalogue_problems(content_dir, contacts)
+    for language in RECORDED_LANGUAGES:
+        summaries = {
+            intent: answer.summary for (lang, intent), answer in filled.items() if lang == language
+        }
+        items = phone_texts(content_dir, language, contacts, summaries)
+        report.problems += recording_problems(content_dir, language, items)
     return report
 
 
