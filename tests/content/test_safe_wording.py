@@ -270,3 +270,46 @@ def test_a_ui_string_that_calls_189_from_anywhere(content_dir: Path, before: set
     edit(path, '"Голосовые сообщения я пока не слушаю. ', '"Позвоните на горячую линию 189. ')
     found = new_problems(content_dir, before)
     assert len(found) == 1 and "messages.po" in found[0] and "hotline_189" in found[0]
+
+
+# -- one name for the hotline; Kyrgyz that reads as Kyrgyz; words for the phone ----------
+
+
+def test_one_name_for_the_hotline_in_each_language() -> None:
+    other_names = {
+        "ru": re.compile(r"телефон\w* довери|линии? доверия", re.I),
+        "ky": re.compile(r"ишеним линия|горячая линия|кызу линия", re.I),
+    }
+    offenders = [
+        (where, text[:60])
+        for where, language, _channel, text in every_text()
+        if other_names[language].search(text)
+    ]
+    assert offenders == []
+
+
+def test_kyrgyz_avoids_the_reviewed_calques() -> None:
+    calques = re.compile(r"тирүү адам|консулдук каттоо|Өмүрүңүзгө коркунуч", re.I)
+    offenders = [
+        (where, calques.findall(text))
+        for where, language, _channel, text in every_text()
+        if language == "ky" and calques.search(text)
+    ]
+    assert offenders == []
+
+
+def test_what_is_read_aloud_says_dates_as_words() -> None:
+    numeric_date = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b")
+    offenders = [
+        (where, numeric_date.findall(text))
+        for where, _language, channel, text in every_text()
+        if channel == "phone" and numeric_date.search(text)
+    ]
+    assert offenders == []
+
+
+def test_russian_prompts_call_the_hash_key_reshyotka() -> None:
+    prompts = read_prompt_texts(REAL_CONTENT, "ru")
+    said = " ".join(prompts.values())
+    assert "решётк" in said  # the voicemail ends with the # key
+    assert not re.search(r"решетк|диез|хэш|#", said, re.I)
