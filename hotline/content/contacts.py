@@ -74,8 +74,15 @@ def fill_placeholders(text: str, contacts: Mapping[str, Contact]) -> str:
     return PLACEHOLDER_RE.sub(lambda match: contacts[match.group(1)].number, text)
 
 
-def read_contacts(path: Path) -> tuple[dict[str, Contact], list[str]]:
-    """Parse contacts.yml, returning the valid contacts and a problem per defect."""
+def read_contacts(
+    path: Path, *, require_dial_from: bool = True
+) -> tuple[dict[str, Contact], list[str]]:
+    """Parse contacts.yml, returning the valid contacts and a problem per defect.
+
+    Without `require_dial_from`, a contact that does not say where it can be dialled from
+    is read as unconfirmed rather than refused: the service keeps running on a newly added
+    number, and `hotline content check` (which requires it) reports it.
+    """
     where = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -95,7 +102,7 @@ def read_contacts(path: Path) -> tuple[dict[str, Contact], list[str]]:
         label = (
             f"{where}: contact '{key}'" if isinstance(key, str) else f"{where}: contact #{index}"
         )
-        contact, entry_problems = _parse_entry(entry, label)
+        contact, entry_problems = _parse_entry(entry, label, require_dial_from)
         problems += entry_problems
         if isinstance(key, str):
             if key in seen_keys:
@@ -113,13 +120,15 @@ def read_contacts(path: Path) -> tuple[dict[str, Contact], list[str]]:
 
 def load_contacts(path: Path) -> dict[str, Contact]:
     """Parse contacts.yml or raise ContentError listing every problem."""
-    contacts, problems = read_contacts(path)
+    contacts, problems = read_contacts(path, require_dial_from=False)
     if problems:
         raise ContentError(problems)
     return contacts
 
 
-def _parse_entry(entry: Any, where: str) -> tuple[Contact | None, list[str]]:
+def _parse_entry(
+    entry: Any, where: str, require_dial_from: bool
+) -> tuple[Contact | None, list[str]]:
     if not isinstance(entry, dict):
         return None, [f"{where}: expected 'key:', 'number:', 'name:', 'source:', 'checked:'"]
     problems = [f"{where}: unknown field '{name}'" for name in entry if name not in _FIELDS]
@@ -150,7 +159,7 @@ def _parse_entry(entry: Any, where: str) -> tuple[Contact | None, list[str]]:
     note = entry.get("note")
     if note is not None and not isinstance(note, str):
         problems.append(f"{where}: 'note' must be text")
-    dial_from, dial_problems = _parse_dial_from(entry, where)
+    dial_from, dial_problems = _parse_dial_from(entry, where, require_dial_from)
     problems += dial_problems
     if problems or key is None or number is None or source is None or checked is None:
         return None, problems
@@ -166,11 +175,15 @@ def _parse_entry(entry: Any, where: str) -> tuple[Contact | None, list[str]]:
     return contact, []
 
 
-def _parse_dial_from(entry: dict[Any, Any], where: str) -> tuple[frozenset[str] | None, list[str]]:
+def _parse_dial_from(
+    entry: dict[Any, Any], where: str, required: bool
+) -> tuple[frozenset[str] | None, list[str]]:
     """Read `dial_from` (and the source it needs), or say what is wrong with it."""
     allowed = ", ".join(f"[{place}]" for place in DIAL_PLACES)
     wanted = f"write a list such as {allowed} or [{ANYWHERE}], or '{UNCONFIRMED}'"
     if "dial_from" not in entry:
+        if not required:
+            return None, []
         return None, [f"{where}: 'dial_from' is missing (where can it be dialled from? {wanted})"]
     raw = entry["dial_from"]
     if raw == UNCONFIRMED:

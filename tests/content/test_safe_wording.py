@@ -313,3 +313,13 @@ def test_russian_prompts_call_the_hash_key_reshyotka() -> None:
     said = " ".join(prompts.values())
     assert "решётк" in said  # the voicemail ends with the # key
     assert not re.search(r"решетк|диез|хэш|#", said, re.I)
+
+
+def test_a_number_without_dial_from_still_loads_as_unconfirmed(content_dir: Path) -> None:
+    path = content_dir / "contacts.yml"
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"    dial_from(_source)?: .*\n", "", text), "utf-8")
+    store = ContentStore.load(content_dir)  # the service keeps running on a new number...
+    assert store.contacts["fire_kz"].dial_from is None
+    found = check_content(content_dir).problems  # ...and the check asks for the field
+    assert any("contact 'fire_kz': 'dial_from' is missing" in p for p in found)
