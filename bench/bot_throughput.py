@@ -36,10 +36,11 @@ sys.path.insert(0, str(ROOT))
 from aiogram.types import Update  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
+from app.container import build_services  # noqa: E402
 from bot.dispatcher import build_bot, build_dispatcher  # noqa: E402
 from hotline.cases.crypto import Sealer  # noqa: E402
 from hotline.cases.database import session_factory, upgrade_database  # noqa: E402
-from hotline.cases.escalator import (  # noqa: E402
+from hotline.cases.index import (  # noqa: E402
     CaseEscalator,
     CaseIndex,
     MemoryCaseIndex,
@@ -47,10 +48,9 @@ from hotline.cases.escalator import (  # noqa: E402
 )
 from hotline.cases.store import CaseStore  # noqa: E402
 from hotline.escalation import Escalator, RecordingEscalator  # noqa: E402
-from hotline.services import build_services  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
-from tests.bot.mocked_bot import TOKEN, MockedSession  # noqa: E402
-from tests.bot.updates import message, person, press  # noqa: E402
+from tests.support.telegram import TOKEN, MockedSession  # noqa: E402
+from tests.support.updates import message, person, press  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/4"  # the benchmarks' database
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

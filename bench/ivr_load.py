@@ -48,7 +48,7 @@ def free_port() -> int:
 def serve(port: int) -> None:
     from aiohttp import web
 
-    from hotline.services import build_services
+    from app.container import build_services
     from hotline.settings import Settings
     from ivr.app import setup_ivr
     from ivr.voice_build import build_voice

@@ -48,9 +48,7 @@ async def publish_commands_on_startup(bot: Bot) -> None:
     The menu is a convenience: a Telegram outage at start must never stop the server,
     whose phone line and webhook do not depend on it.
     """
-    if await _try_publish(bot):
-        return
-    task = asyncio.create_task(_publish_until_done(bot))
+    task = asyncio.create_task(_publish_until_done(bot), name="command-menu")
     _retrying.add(task)
     task.add_done_callback(_retrying.discard)
 
@@ -62,9 +60,9 @@ async def stop_publishing() -> None:
 
 async def _publish_until_done(bot: Bot) -> None:
     for attempt in range(1_000_000):
-        await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
         if await _try_publish(bot):
             return
+        await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
 
 
 async def _try_publish(bot: Bot) -> bool:

@@ -16,11 +16,16 @@ from bot.commands_menu import publish_commands_on_startup, stop_publishing
 from bot.delivery import RetryingRequests
 from bot.handlers import commands, conversation, errors, membership, unsupported
 from bot.message_log import MessageLog, log_for
-from bot.middlewares.admission import AdmitUpdates, MemoryUpdateGate, RedisUpdateGate, UpdateGate
+from bot.middlewares.admission import (
+    AdmitUpdates,
+    FallbackUpdateGate,
+    MemoryUpdateGate,
+    RedisUpdateGate,
+    UpdateGate,
+)
 from bot.middlewares.chats import PrivateChatsOnly
 from bot.middlewares.fsm import FSMWithoutStates
 from bot.operators import group_talk, pm_talk
-from bot.operators.wiring import start_case_outbox, stop_case_outbox
 from bot.talk import Talk
 from hotline.services import Services
 
@@ -81,7 +86,7 @@ def build_dispatcher(
         operators_chat_id=services.settings.operators_chat_id,
         talk=talk,
     )
-    gate = gate or (RedisUpdateGate(redis) if redis else MemoryUpdateGate())
+    gate = gate or (FallbackUpdateGate(RedisUpdateGate(redis)) if redis else MemoryUpdateGate())
     dp.update.outer_middleware(PrivateChatsOnly(services.settings.operators_chat_id))
     dp.update.outer_middleware(AdmitUpdates(gate, services.metrics, limit=throttle_limit))
     dp.update.outer_middleware(
@@ -98,6 +103,4 @@ def build_dispatcher(
     )
     dp.startup.register(publish_commands_on_startup)
     dp.shutdown.register(stop_publishing)
-    dp.startup.register(start_case_outbox)
-    dp.shutdown.register(stop_case_outbox)
     return dp

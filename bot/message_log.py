@@ -8,6 +8,7 @@ where a JSON blob in FSM data would cost a read and a write on every update.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable
 from typing import Final, Protocol
@@ -16,6 +17,7 @@ from weakref import WeakKeyDictionary
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from hotline.redis_batch import batcher_for
 
@@ -43,9 +45,12 @@ return 1
 
 
 class RedisMessageLog:
+    """In Redis; while Redis fails, in this process's memory (and `/forget` reads both)."""
+
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self._batch = batcher_for(redis)  # pipelined with the other updates' commands
+        self._memory = MemoryMessageLog()
 
     @staticmethod
     def _key(bot_id: int, chat_id: int) -> str:
@@ -53,21 +58,30 @@ class RedisMessageLog:
 
     async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
         now = int(time.time())
-        entries = [f"{i}:{now}" for i in message_ids if i is not None]
+        ids = list(message_ids)
+        entries = [f"{i}:{now}" for i in ids if i is not None]
         if not entries:
             return
-        await self._batch.script(
-            REMEMBER_SCRIPT, [self._key(bot_id, chat_id)], [KEEP_COUNT, KEEP_SECONDS, *entries]
-        )
+        try:
+            await self._batch.script(
+                REMEMBER_SCRIPT, [self._key(bot_id, chat_id)], [KEEP_COUNT, KEEP_SECONDS, *entries]
+            )
+        except (ConnectionError, OSError, TimeoutError):
+            await self._memory.remember(bot_id, chat_id, ids)
 
     async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
+        kept = await self._memory.pop_all(bot_id, chat_id)
         key = self._key(bot_id, chat_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.lrange(key, 0, -1)
-            pipe.delete(key)
-            raw, _ = await pipe.execute()
+        try:
+            async with asyncio.timeout(1.0), self._redis.pipeline(transaction=True) as pipe:
+                pipe.lrange(key, 0, -1)
+                pipe.delete(key)
+                raw, _ = await pipe.execute()
+        except (ConnectionError, OSError, TimeoutError, RedisError):
+            return kept
         entries = [entry.decode() if isinstance(entry, bytes) else str(entry) for entry in raw]
-        return _deletable(tuple(int(part) for part in e.split(":")) for e in entries)
+        stored = _deletable(tuple(int(part) for part in e.split(":")) for e in entries)
+        return sorted({*stored, *kept})
 
 
 class MemoryMessageLog:

@@ -26,6 +26,7 @@ from hotline.turns import (
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowMissions,
 )
 from hotline.wording import (
     ASK_LANGUAGE,
@@ -33,7 +34,11 @@ from hotline.wording import (
     EMERGENCY_HEADER,
     EMERGENCY_OTHER_WAY,
     LANGUAGE_BUTTON,
+    MISSION_NO_NUMBER,
+    MISSIONS_HEADER,
+    NUMBER_CHECKED,
     emergency_numbers,
+    mission_lines,
     ui_text,
 )
 from nlu.catalogue import LANGUAGES, Language
@@ -76,6 +81,9 @@ def render_reply(reply: Reply, content: ContentStore) -> list[Outgoing]:
         if isinstance(action, ShowEmergencyNumbers):
             flush()
             messages.append(Outgoing(emergency_html(language, content)))
+        elif isinstance(action, ShowMissions):
+            flush()
+            messages.append(Outgoing(missions_html(language, action.keys, content)))
         elif isinstance(action, ShowAnswer):
             flush()
             current.add(answer_html(language, action.intent, content))
@@ -118,6 +126,21 @@ def emergency_html(language: Language, content: ContentStore) -> str:
     for number, name in emergency_numbers(language, content):
         lines.append(f"<b>{html.escape(number)}</b> — {html.escape(name)}")
     lines.append(html.escape(t(language, EMERGENCY_OTHER_WAY)))
+    return "\n".join(lines)
+
+
+def missions_html(language: Language, keys: tuple[str, ...], content: ContentStore) -> str:
+    """The missions of the place the person named, each with its numbers or none."""
+    missions, ask_mfa = mission_lines(language, content, keys)
+    lines = [f"<b>{t(language, MISSIONS_HEADER)}</b>"]
+    for mission in missions:
+        numbers = ", ".join(
+            f"<b>{html.escape(number)}</b> ({t(language, NUMBER_CHECKED, date=checked)})"
+            for number, checked in mission.numbers
+        )
+        lines.append(f"• {html.escape(mission.name)}: {numbers or t(language, MISSION_NO_NUMBER)}")
+    if ask_mfa:
+        lines.append(html.escape(ask_mfa, quote=False))
     return "\n".join(lines)
 
 

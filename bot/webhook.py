@@ -21,7 +21,10 @@ def setup_telegram_webhook(
     if not secret:
         log.warning("Telegram webhook off: set HOTLINE_TELEGRAM_WEBHOOK_SECRET to enable it")
         return False
-    SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+    # Handled before Telegram gets its answer, not in the background: a person's next
+    # update is then never handled before this one, whichever web process gets it.
+    handler = SimpleRequestHandler(dispatcher, bot, secret_token=secret, handle_in_background=False)
+    handler.register(app, path=WEBHOOK_PATH)
     setup_application(app, dispatcher, bot=bot)
     return True
 

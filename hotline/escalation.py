@@ -1,7 +1,7 @@
 """The interface through which the dialogue core hands a person to Hotline 189 operators.
 
-The first implementation (`RecordingEscalator`) only records requests in memory; the case
-store (`hotline.cases`) makes them durable cases with an operator relay.
+`RecordingEscalator` only records requests in memory (the terminal chat, tests); the case
+service (`hotline.cases.service.CaseService`) makes them durable cases with a relay.
 """
 
 from __future__ import annotations
@@ -43,11 +43,11 @@ class Escalator(Protocol):
         """Return the person's open case, if any."""
         ...
 
-    async def forget(self, user_key: str) -> None:
+    async def forget(self, user_key: str) -> object:
         """Close the person's open case and erase what is stored about them."""
         ...
 
-    async def relay_from_person(self, user_key: str, text: str) -> None:
+    async def relay_from_person(self, user_key: str, text: str) -> object:
         """Pass a message the person wrote while their case is open on to its operator."""
         ...
 

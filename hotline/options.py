@@ -37,7 +37,8 @@ TOPICS: Final = tuple(i for i in INTENTS if i not in CONVERSATIONAL)
 
 # The menu of both channels: the bot's buttons and the phone's keys (ivr/menus.py) come from
 # here. The recorded phone prompts (content/*/ivr.yml) name the keys in this order:
-# reorder both together.
+# reorder both together. A phone menu offers at most 7 keys (ivr.menus.MAX_MENU_KEYS), so no
+# group holds more than 7 topics; docs/ivr.md says where each topic is.
 GROUPS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "work": (
         ui.MENU_WORK_RIGHTS,
@@ -45,9 +46,9 @@ GROUPS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
             "wages_unpaid",
             "employment_contract",
             "work_permit",
-            "medical_care",
+            "workplace_injury",
+            "taxes",
             "pension",
-            "children_education",
             "diploma_recognition",
         ),
     ),
@@ -64,8 +65,22 @@ GROUPS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
         ),
     ),
     "trafficking": (
-        ui.MENU_TRAFFICKING_SIGNS,
-        ("trafficking_signs", "job_offer_check", "report_exploitation"),
+        ui.MENU_JOBS_ABROAD_TRAFFICKING,
+        ("trafficking_signs", "job_offer_check", "report_exploitation", "work_outside_eaeu"),
+    ),
+    "police": (
+        ui.MENU_POLICE_RETURN,
+        ("police_stop", "deportation", "controlled_persons_register", "return_home"),
+    ),
+    "family": (
+        ui.MENU_FAMILY_SAFETY,
+        (
+            "family_documents",
+            "medical_care",
+            "children_education",
+            "violence_support",
+            "remittances",
+        ),
     ),
 }
 

@@ -1,9 +1,13 @@
 """The dialogue policy: one turn in, the reply actions out, the same for every channel.
 
 Safety comes before helpfulness: risk is assessed on every message whatever its intent,
-accumulated over the conversation, and escalated before anything else is answered. A
-failing escalator never silences the person: they are told to call 189 and the
-escalation is retried on their next message.
+accumulated over the conversation, and escalated before anything else is answered.
+
+The policy decides and returns actions; what concerns cases (`Escalate`, `RelayToCase`)
+is applied through the case service by `hotline.case_actions.CaseActions`, the one place
+where a case is opened or raised. A failing case service never silences the person:
+they get the emergency numbers and the safety advice, and the change is kept (spooled)
+and made when the database is back.
 """
 
 from __future__ import annotations
@@ -15,31 +19,38 @@ from typing import Final, Protocol
 
 from hotline import options as opt
 from hotline import ui_strings as ui
-from hotline.escalation import CaseRef, EscalationRequest, Escalator
+from hotline.case_actions import ESCALATION_FAILED, CaseActions
+from hotline.escalation import CaseRef, Escalator
 from hotline.i18n import N_
 from hotline.keyed_lock import KeyedLock
 from hotline.metrics import Metrics
+from hotline.spool import Spool
 from hotline.state import ConversationState, ConversationStore, TurnRecord
 from hotline.turns import (
     Action,
     AskLanguage,
     Escalate,
+    EscalationFailed,
     OfferOptions,
     Option,
     PauseForOperator,
+    RelayToCase,
     Reply,
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowMissions,
     Turn,
 )
-from nlu.catalogue import LANGUAGES, Language, risk_rank
+from nlu.catalogue import LANGUAGES, RISK_LEVELS, Language, RiskLevel, risk_rank
 from nlu.risk import accumulate_risk
 from nlu.types import ParseResult, RiskAssessment
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE: Final[Language] = "ky"
+# Answers about reaching a Kyrgyz embassy: shown with the missions of the place named.
+ANSWERS_WITH_MISSIONS: Final = frozenset({"contacts"})
 # Topics still answered in the reply that escalates: the rest would only repeat the alarm.
 ANSWERED_WHILE_ESCALATING: Final = frozenset(opt.TOPICS) - {"emergency", "report_exploitation"}
 
@@ -66,12 +77,17 @@ EMERGENCY_NEXT = N_(
     "Call the emergency number now if you can. I have also alerted Hotline 189 with top "
     "priority (case %(case)s); an operator will write to you here."
 )
-ESCALATION_FAILED = N_(
-    "I could not reach an operator just now. Please call Hotline 189. I will try again when "
-    "you write."
-)
+__all__ = ["ESCALATION_FAILED", "CaseUnknown", "DialoguePolicy"]
 LANGUAGE_SET = N_("I will answer in this language.")
 WITH_OPERATOR = N_("An operator has your message and will answer here.")
+
+
+class CaseUnknown:
+    """The case service could not say whether the person has an open case."""
+
+
+UNKNOWN: Final = CaseUnknown()
+CaseLookup = CaseRef | CaseUnknown | None
 
 
 class Understander(Protocol):
@@ -90,6 +106,10 @@ class AnswerSource(Protocol):
         """Return the content answer (`hotline.content.ContentStore`)."""
         ...
 
+    def missions_named(self, text: str) -> tuple[str, ...]:
+        """Return the keys of the Kyrgyz missions for the place `text` names, nearest first."""
+        ...
+
 
 class DialoguePolicy:
     def __init__(
@@ -100,28 +120,41 @@ class DialoguePolicy:
         escalator: Escalator,
         metrics: Metrics | None = None,
         confident: float = 0.5,
+        spool: Spool | None = None,
     ) -> None:
         self.understanding = understanding
         self.content = content
         self.store = store
-        self.escalator = escalator
         self.metrics = metrics or Metrics()
         self.confident = confident
+        self.case_actions = CaseActions(escalator, spool, self.metrics)
         # Two messages of one person handled at once would overwrite each other's state.
         self._locks = KeyedLock()
+
+    @property
+    def escalator(self) -> Escalator:
+        """The case service the policy's case actions go to."""
+        return self.case_actions.cases
+
+    @escalator.setter
+    def escalator(self, escalator: Escalator) -> None:
+        self.case_actions.cases = escalator
 
     async def handle(self, turn: Turn) -> Reply:
         """Answer one turn: text the person wrote or said, or an option they picked."""
         async with self._locks.hold(turn.user_key):
             state = await self.store.get(turn.user_key) or ConversationState()
             self.metrics.inc("turns_total", channel=turn.channel)
-            case = await self._open_case(turn.user_key)
+            case = await self._lookup(turn.user_key)
             if case is None and state.case_number is not None:
                 state = replace(state, case_number=None)  # an operator closed it
+            escalated_before = state.escalated_level
             if turn.text is not None and turn.text.strip():
                 state, reply = await self._text(turn, turn.text.strip(), state, case)
             else:
                 state, reply = await self._option(turn, turn.option or opt.MENU, state, case)
+            reply = await self.case_actions.apply(reply, turn)
+            state = self._applied(state, reply, escalated_before)
             offered = tuple(
                 o.id for a in reply.actions if isinstance(a, OfferOptions) for o in a.options
             )
@@ -142,8 +175,18 @@ class DialoguePolicy:
         return (state.language if state else None) or hint or DEFAULT_LANGUAGE
 
     async def open_case(self, user_key: str) -> CaseRef | None:
-        """The person's open case, if any (None too when the escalator cannot say)."""
-        return await self._open_case(user_key)
+        """The person's open case, if any (None too when the case service cannot say)."""
+        case = await self._lookup(user_key)
+        return case if isinstance(case, CaseRef) else None
+
+    def _applied(self, state: ConversationState, reply: Reply, before: str) -> ConversationState:
+        """Remember the case the reply opened; forget an escalation that was not even kept."""
+        for action in reply.actions:
+            if isinstance(action, Escalate) and action.case_number is not None:
+                state = replace(state, case_number=action.case_number)
+            elif isinstance(action, EscalationFailed) and self.case_actions.spool is None:
+                state = replace(state, escalated_level=_level(before))  # retried next message
+        return state
 
     async def forget(self, user_key: str) -> None:
         """Erase the conversation and everything the escalator keeps about the person."""
@@ -162,7 +205,7 @@ class DialoguePolicy:
     # -- text -------------------------------------------------------------------------
 
     async def _text(
-        self, turn: Turn, text: str, state: ConversationState, case: CaseRef | None
+        self, turn: Turn, text: str, state: ConversationState, case: CaseLookup
     ) -> tuple[ConversationState, Reply]:
         hint = state.language or turn.language_hint
         parsed = await self.understanding.parse(text, language_hint=hint)
@@ -175,29 +218,30 @@ class DialoguePolicy:
             state = replace(state, unreachable=False)  # they wrote, so they can be reached
 
         actions: list[Action] = []
+        in_case = isinstance(case, CaseRef)
         must_escalate = risk_rank(risk.level) >= risk_rank("high") and (
             risk_rank(risk.level) > risk_rank(state.escalated_level)
-            or (case is None and risk_rank(level) >= risk_rank("high"))
+            or (not in_case and risk_rank(level) >= risk_rank("high"))
         )
         if must_escalate:
             reason = "emergency" if risk.level == "emergency" else "risk"
-            state, escalation = await self._escalate(
-                turn, state, language, risk, reason, parsed.intent
-            )
+            state, escalation = self._escalate(state, risk, reason, parsed.intent)
             actions += escalation
-        if case is not None or must_escalate:
-            if case is not None:
-                await self.escalator.relay_from_person(turn.user_key, text)
-                actions.append(PauseForOperator(case.number))
+        if isinstance(case, CaseRef) or must_escalate:
+            if isinstance(case, CaseRef):
+                actions += [RelayToCase(text), PauseForOperator(case.number)]
             elif self._confident(parsed) and parsed.intent in ANSWERED_WHILE_ESCALATING:
                 # Their question still deserves an answer while an operator is on the way.
                 actions.append(ShowAnswer(parsed.intent))
                 self.metrics.inc("answers_total", intent=parsed.intent)
         else:
-            state, answer = await self._answer_text(turn, state, language, parsed)
+            state, answer = self._answer_text(state, language, parsed)
             actions += answer
             if risk_rank(risk.level) >= risk_rank("concern"):
                 actions += [SayText(CONCERN), OfferOptions((opt.operator(),))]
+            if isinstance(case, CaseUnknown):
+                # Whether a case is open is unknown: the message is kept, and relayed if so.
+                actions.append(RelayToCase(text))
         if state.language is not None and state.language != language:
             # The person asked for the other language: this reply is already in it.
             language, switched_from = state.language, None
@@ -222,19 +266,20 @@ class DialoguePolicy:
     def _confident(self, parsed: ParseResult) -> bool:
         return parsed.confidence >= self.confident
 
-    async def _answer_text(
-        self, turn: Turn, state: ConversationState, language: Language, parsed: ParseResult
+    def _answer_text(
+        self, state: ConversationState, language: Language, parsed: ParseResult
     ) -> tuple[ConversationState, list[Action]]:
         if not self._confident(parsed):
             return state, self._unsure(parsed)
         intent = parsed.intent
         if intent == "ask_operator":
-            return await self._escalate(turn, state, language, state.risk, "ask_operator", intent)
+            return self._escalate(state, state.risk, "ask_operator", intent)
         if intent == "change_language":
             target = _named_language(parsed.text) or _other(language)
             menu = OfferOptions(opt.top_menu(), CHOOSE_TOPIC)
             return replace(state, language=target), [SayText(LANGUAGE_SET), menu]
-        return state, self._conversational(intent) or self._answer(state, language, intent)
+        conversational = self._conversational(intent)
+        return state, conversational or self._answer(state, language, intent, parsed.text)
 
     def _unsure(self, parsed: ParseResult) -> list[Action]:
         self.metrics.inc("unsure_total")
@@ -255,11 +300,18 @@ class DialoguePolicy:
             return [SayText(OUT_OF_SCOPE), OfferOptions(opt.top_menu())]
         return []
 
-    def _answer(self, state: ConversationState, language: Language, intent: str) -> list[Action]:
+    def _answer(
+        self, state: ConversationState, language: Language, intent: str, text: str | None = None
+    ) -> list[Action]:
         self.metrics.inc("answers_total", intent=intent)
         actions: list[Action] = []
         if intent == "emergency":
             actions.append(ShowEmergencyNumbers())
+        if text is not None and intent in ANSWERS_WITH_MISSIONS:
+            # «мен Алматыдамын элчиликтин номери»: the missions of that place come first.
+            missions = self.content.missions_named(text)
+            if missions:
+                actions.append(ShowMissions(missions))
         actions.append(ShowAnswer(intent))
         related = tuple(opt.topic(i) for i in self._related(language, intent))
         # Someone reading about exploitation or danger may be living it: keep a human one tap away.
@@ -279,7 +331,7 @@ class DialoguePolicy:
     # -- options ----------------------------------------------------------------------
 
     async def _option(
-        self, turn: Turn, option_id: str, state: ConversationState, case: CaseRef | None
+        self, turn: Turn, option_id: str, state: ConversationState, case: CaseLookup
     ) -> tuple[ConversationState, Reply]:
         kind, argument = opt.split(option_id)
         # Not remembered until chosen or written in: a guess must not later look like a
@@ -289,7 +341,7 @@ class DialoguePolicy:
             language = next(lang for lang in LANGUAGES if lang == argument)
             state = replace(state, language=language)
             return state, Reply(language, (SayText(GREETING), OfferOptions(opt.top_menu())))
-        if case is not None:
+        if isinstance(case, CaseRef):
             return state, Reply(language, (SayText(WITH_OPERATOR), PauseForOperator(case.number)))
         actions: list[Action]
         if kind == "intent" and argument in opt.TOPICS:
@@ -298,9 +350,7 @@ class DialoguePolicy:
         elif kind == "menu" and argument in opt.GROUPS:
             actions = [OfferOptions(opt.group_menu(argument), CHOOSE_TOPIC)]
         elif option_id == opt.OPERATOR:
-            state, actions = await self._escalate(
-                turn, state, language, state.risk, "ask_operator", None
-            )
+            state, actions = self._escalate(state, state.risk, "ask_operator", None)
         elif option_id == opt.LANGUAGE:
             actions = [AskLanguage()]
         elif option_id in (opt.HELPFUL_YES, opt.HELPFUL_NO):
@@ -317,55 +367,40 @@ class DialoguePolicy:
 
     # -- escalation -------------------------------------------------------------------
 
-    async def _open_case(self, user_key: str) -> CaseRef | None:
-        """Ask the escalator on every turn: it alone knows about cases opened elsewhere
+    async def _lookup(self, user_key: str) -> CaseLookup:
+        """Ask the case service on every turn: it alone knows about cases opened elsewhere
         (the phone line) or closed by an operator."""
         try:
             return await self.escalator.open_case(user_key)
-        except Exception as exc:  # noqa: BLE001 - whatever the escalator's failure
-            # Without the case store we cannot know; answering is better than silence.
+        except Exception as exc:  # noqa: BLE001 - whatever the case service's failure
+            # Not "no case": a person with an open case must not lose their relay.
             # Only the error's type is logged: database errors can quote stored text.
-            log.error("escalator.open_case failed: %s", type(exc).__name__)
-            return None
+            log.error("open_case failed: %s", type(exc).__name__)
+            return UNKNOWN
 
-    async def _escalate(
-        self,
-        turn: Turn,
-        state: ConversationState,
-        language: Language,
-        risk: RiskAssessment,
-        reason: str,
-        intent: str | None,
+    def _escalate(
+        self, state: ConversationState, risk: RiskAssessment, reason: str, intent: str | None
     ) -> tuple[ConversationState, list[Action]]:
+        """Decide to open or raise the person's case; `CaseActions` makes it happen."""
         level = risk.level
         actions: list[Action] = [ShowEmergencyNumbers()] if level == "emergency" else []
-        request = EscalationRequest(
-            user_key=turn.user_key,
-            channel=turn.channel,
-            language=language,
-            level=level,
-            indicators=risk.indicators,
-            reason=reason,
-            intent=intent,
-            excerpt=tuple(t.text for t in state.turns),
-        )
-        try:
-            case = await self.escalator.escalate(request)
-        except Exception as exc:  # noqa: BLE001 - whatever the escalator's failure
-            # Never lose the person: tell them to call, and retry on their next message.
-            # Only the error's type is logged: the request carries the transcript excerpt.
-            log.error("escalation failed level=%s reason=%s: %s", level, reason, type(exc).__name__)
-            self.metrics.inc("escalation_failures_total", level=level)
-            return state, [*actions, SayText(ESCALATION_FAILED)]
-        self.metrics.inc("escalations_total", level=level, reason=reason)
-        escalated = max(state.escalated_level, level, key=risk_rank)
-        state = replace(state, escalated_level=escalated, case_number=case.number)
         next_msgid = {"emergency": EMERGENCY_NEXT, "high": HIGH_NEXT}.get(level, OPERATOR_NEXT)
-        actions += [
-            Escalate(level, risk.indicators, reason, case.number),
-            SayText(next_msgid, (("case", case.number),)),
-        ]
-        return state, actions
+        actions.append(
+            Escalate(
+                level,
+                risk.indicators,
+                reason,
+                intent=intent,
+                excerpt=tuple(t.text for t in state.turns),
+                next_msgid=next_msgid,
+            )
+        )
+        escalated = max(state.escalated_level, level, key=risk_rank)
+        return replace(state, escalated_level=escalated), actions
+
+
+def _level(value: str) -> RiskLevel:
+    return next((level for level in RISK_LEVELS if level == value), "none")
 
 
 def _other(language: Language) -> Language:

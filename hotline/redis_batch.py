@@ -9,35 +9,80 @@ at once, so a lone command waits for nothing; under load, batches grow by themse
 
 Each caller still awaits its own command's answer, and gets its own error, so semantics
 are those of plain calls: a write has happened when the await returns.
+
+Every call is time-limited (`CALL_TIMEOUT_SECONDS`, 200 ms): a Redis that refuses or hangs
+must not hold up a reply, so callers fall back (to memory, or to the database) instead.
+After a failure the batcher answers `RedisUnavailable` at once for `PAUSE_SECONDS`, then
+tries Redis again: a dead Redis costs each turn nothing, not 200 ms per command.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 from weakref import WeakKeyDictionary
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError
 
 MAX_BATCH: Final = 256
+CALL_TIMEOUT_SECONDS: Final = 0.2
+BATCH_TIMEOUT_SECONDS: Final = 1.0  # a hung connection is dropped, not waited on for ever
+PAUSE_SECONDS: Final = 2.0
+
+
+class RedisUnavailable(ConnectionError):
+    """Redis failed or timed out just now; the caller falls back."""
+
 
 Arg = str | bytes | int | float
 
 
 class RedisBatcher:
-    def __init__(self, redis: Redis, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        max_batch: int = MAX_BATCH,
+        timeout: float = CALL_TIMEOUT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.redis = redis
         self._max = max_batch
+        self.timeout = timeout
+        self._clock = clock
+        self._down_until = 0.0
         self._queue: list[tuple[tuple[Arg, ...], asyncio.Future[Any]]] = []
         self._drainer: asyncio.Task[None] | None = None
         self.batches = 0  # for tests and benchmarks
         self.commands = 0
 
+    @property
+    def available(self) -> bool:
+        """False for a short while after Redis failed: callers fall back at once."""
+        return self._clock() >= self._down_until
+
+    def _failed(self) -> None:
+        self._down_until = self._clock() + PAUSE_SECONDS
+
     async def call(self, *command: Arg) -> Any:
-        """Run one command (e.g. "GET", key) in the next batch and return its answer."""
+        """Run one command (e.g. "GET", key) in the next batch and return its answer.
+
+        Raises `RedisUnavailable` when Redis fails, is slow, or failed a moment ago.
+        """
+        if not self.available:
+            raise RedisUnavailable("paused after a failure")
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._call(command)
+        except (TimeoutError, ConnectionError, OSError, RedisConnectionError) as exc:
+            self._failed()
+            raise RedisUnavailable(type(exc).__name__) from exc
+
+    async def _call(self, command: tuple[Arg, ...]) -> Any:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._queue.append((command, future))
@@ -52,7 +97,8 @@ class RedisBatcher:
         try:
             return await self.call("EVALSHA", sha, len(keys), *keys, *args)
         except NoScriptError:
-            await self.redis.script_load(source)
+            async with asyncio.timeout(self.timeout):
+                await self.redis.script_load(source)
             return await self.call("EVALSHA", sha, len(keys), *keys, *args)
 
     async def _drain(self) -> None:
@@ -64,7 +110,8 @@ class RedisBatcher:
             self.batches += 1
             self.commands += len(batch)
             try:
-                results = await pipe.execute(raise_on_error=False)
+                async with asyncio.timeout(BATCH_TIMEOUT_SECONDS):
+                    results = await pipe.execute(raise_on_error=False)
             except asyncio.CancelledError:  # shutting down: so are the callers
                 for _, future in [*batch, *self._queue]:
                     future.cancel()

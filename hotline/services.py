@@ -1,25 +1,22 @@
-"""The one place that wires the core together from settings."""
+"""The core's services, as one typed value; `app.container.build_services` builds them."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from nlu.pipeline import Understanding
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import Redis
 
-from hotline.cases.escalator import CaseEscalator, CaseIndex, MemoryCaseIndex, RedisCaseIndex
-from hotline.cases.setup import build_case_store
+from hotline.cases.service import CaseService
 from hotline.content import ContentStore
 from hotline.escalation import Escalator
 from hotline.metrics import Metrics
 from hotline.policy import DialoguePolicy
 from hotline.settings import Settings
-from hotline.state import ConversationStore, MemoryConversationStore, RedisConversationStore
-
-log = logging.getLogger(__name__)
+from hotline.spool import Spool
+from hotline.state import ConversationStore
 
 
 @dataclass
@@ -32,64 +29,16 @@ class Services:
     escalator: Escalator
     metrics: Metrics
     redis: Redis | None = None  # shared by the state store, the bot's FSM and deduplication
+    spool: Spool | None = None  # case changes kept while the database is away
+
+    @property
+    def cases(self) -> CaseService | None:
+        """The durable case service, when escalations go to one."""
+        return self.escalator if isinstance(self.escalator, CaseService) else None
 
     async def close(self) -> None:
         """Release connections; safe to call more than once."""
         if self.redis is not None:
             await self.redis.aclose()
-        if isinstance(self.escalator, CaseEscalator):
+        if isinstance(self.escalator, CaseService):
             await self.escalator.store.dispose()
-
-
-def build_services(
-    settings: Settings,
-    *,
-    escalator: Escalator | None = None,
-    understanding: Understanding | None = None,
-) -> Services:
-    """Build every core service; Redis when HOTLINE_REDIS_URL is set, else in-process memory."""
-    metrics = Metrics()
-    if understanding is None:
-        from nlu.pipeline import build_understanding  # loads or trains the model: slow
-
-        understanding = build_understanding(
-            engine=settings.nlu_engine,
-            rasa_url=settings.rasa_url,
-            timeout=settings.rasa_timeout_seconds,
-        )
-    metrics.add_source("nlu", lambda: understanding.counters)
-    content = ContentStore.load(settings.content_dir)
-    redis: Redis | None = None
-    store: ConversationStore
-    if settings.redis_url:
-        # A blocking pool: under a burst, callers wait for a connection instead of failing
-        # with "Too many connections" (which would lose a reply). No per-command socket
-        # timeout (redis-py's default): with one, every send runs in a task of its own,
-        # which costs a fifth of the bot's CPU; connecting still times out.
-        pool = BlockingConnectionPool.from_url(
-            settings.redis_url,
-            max_connections=64,
-            timeout=10,
-            socket_timeout=None,
-            socket_connect_timeout=5,
-        )
-        redis = Redis(connection_pool=pool)
-        store = RedisConversationStore(redis, settings.state_ttl_seconds)
-    else:
-        store = MemoryConversationStore()
-    # Durable cases (HOTLINE_DATABASE_URL); migrations run before the store's first query.
-    # The index answers "no open case" without a query: shared through Redis when there is
-    # one; in memory otherwise (one process; see hotline.cases.escalator).
-    if escalator is None:
-        index: CaseIndex = (
-            RedisCaseIndex(redis, settings.state_ttl_seconds) if redis else MemoryCaseIndex()
-        )
-        escalator = CaseEscalator(build_case_store(settings), index)
-    policy = DialoguePolicy(understanding, content, store, escalator, metrics)
-    log.info(
-        "core ready: nlu=%s state=%s escalator=%s",
-        settings.nlu_engine,
-        "redis" if redis else "memory",
-        type(escalator).__name__,
-    )
-    return Services(settings, understanding, content, store, policy, escalator, metrics, redis)

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     # Public HTTPS URL of /telegram/webhook; unset: `hotline start` uses long polling.
     telegram_webhook_url: str | None = None
     operators_chat_id: int | None = None
+    # Messages a minute the bot may post in the operators' group (Telegram's limit), shared
+    # by every worker through Redis.
+    telegram_group_per_minute: int = 20
+    outbox_lease_seconds: float = 60.0  # a dead worker's items are taken over after this
+    outbox_poll_seconds: float = 1.0  # how often a worker looks for new outbox items
 
     twilio_auth_token: SecretStr | None = None
     public_base_url: str = "http://127.0.0.1:8080"
@@ -51,6 +56,11 @@ class Settings(BaseSettings):
     database_url: str = ""
     encryption_key: SecretStr | None = None
     retention_days: int = 30
+
+    # The operator console (/console/): a session ends after this long without a request,
+    # and after `console_session_hours` whatever happens.
+    console_idle_minutes: int = 30
+    console_session_hours: int = 12
 
     nlu_engine: Literal["embedded", "rasa"] = "embedded"
     rasa_url: str = "http://127.0.0.1:5005"

@@ -8,6 +8,7 @@ expires (`Settings.state_ttl_seconds`) and it is never logged.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Protocol
 
@@ -16,6 +17,8 @@ from redis.asyncio import Redis
 from hotline.redis_batch import batcher_for
 from nlu.catalogue import LANGUAGES, RISK_LEVELS, Language, RiskLevel
 from nlu.types import RiskAssessment
+
+log = logging.getLogger(__name__)
 
 MAX_TURNS: Final = 6
 MAX_TEXT: Final = 500  # characters of one message kept for the excerpt
@@ -145,4 +148,40 @@ class RedisConversationStore:
         await self._batch.call("SET", self._key(user_key), state.to_json(), "EX", self._ttl)
 
     async def delete(self, user_key: str) -> None:
-        await self._redis.delete(self._key(user_key))
+        await self._batch.call("DEL", self._key(user_key))
+
+
+class FallbackConversationStore:
+    """Redis, or memory while Redis fails: a turn never waits on, or fails with, Redis.
+
+    While Redis is away each process keeps the states it needs in memory (a person's
+    language and risk survive the outage in the process that served them); when Redis is
+    back, it is the store again. `/forget` erases both.
+    """
+
+    def __init__(self, primary: ConversationStore, memory: MemoryConversationStore) -> None:
+        self.primary = primary
+        self.memory = memory
+
+    async def get(self, user_key: str) -> ConversationState | None:
+        try:
+            state = await self.primary.get(user_key)
+        except (ConnectionError, OSError, TimeoutError):
+            return await self.memory.get(user_key)
+        return state if state is not None else await self.memory.get(user_key)
+
+    async def save(self, user_key: str, state: ConversationState) -> None:
+        try:
+            await self.primary.save(user_key, state)
+        except (ConnectionError, OSError, TimeoutError):
+            await self.memory.save(user_key, state)
+        else:
+            await self.memory.delete(user_key)  # Redis has it again: no stale copy here
+
+    async def delete(self, user_key: str) -> None:
+        await self.memory.delete(user_key)
+        try:
+            await self.primary.delete(user_key)
+        except (ConnectionError, OSError, TimeoutError) as exc:
+            # It still expires with its TTL (HOTLINE_STATE_TTL_SECONDS).
+            log.warning("state not erased from Redis: %s", type(exc).__name__)

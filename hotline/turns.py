@@ -60,11 +60,43 @@ class ShowEmergencyNumbers:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowMissions:
+    """The Kyrgyz embassy and consulates of the place the person named, nearest first."""
+
+    keys: tuple[str, ...]  # mission keys of content/contacts.yml
+
+
+@dataclass(frozen=True, slots=True)
 class Escalate:
+    """Open a case or raise the person's open one.
+
+    The policy decides it (without `case_number`); `hotline.case_actions` applies it
+    through the case service and fills in `case_number`, followed by `next_msgid` said
+    with the number. A channel only ever sees applied ones.
+    """
+
     level: RiskLevel
     indicators: tuple[str, ...]
     reason: str  # "risk", "ask_operator", "emergency", "phone_transfer", "voicemail"
     case_number: str | None = None
+    intent: str | None = None
+    excerpt: tuple[str, ...] = ()  # the person's recent messages, oldest first
+    next_msgid: str | None = None  # what the person is told once the case exists
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationFailed:
+    """The case could not be opened just now (it is kept and opened later): a channel that
+    can reach a human otherwise (the phone) does so."""
+
+    level: RiskLevel
+
+
+@dataclass(frozen=True, slots=True)
+class RelayToCase:
+    """Pass what the person wrote to their open case's operator (nothing if none is open)."""
+
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +112,10 @@ Action = (
     | OfferOptions
     | AskLanguage
     | ShowEmergencyNumbers
+    | ShowMissions
     | Escalate
+    | EscalationFailed
+    | RelayToCase
     | PauseForOperator
 )
 

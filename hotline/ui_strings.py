@@ -18,7 +18,9 @@ SWITCH_TO_RUSSIAN: Final = N_("Switch to Russian")
 # The main menu's topic groups.
 MENU_WORK_RIGHTS: Final = N_("Work rights")
 MENU_REGISTRATION_DOCUMENTS: Final = N_("Registration and documents")
-MENU_TRAFFICKING_SIGNS: Final = N_("Trafficking warning signs")
+MENU_JOBS_ABROAD_TRAFFICKING: Final = N_("Jobs abroad and trafficking")
+MENU_POLICE_RETURN: Final = N_("Police, deportation, going home")
+MENU_FAMILY_SAFETY: Final = N_("Family, health and safety")
 MENU_CONTACTS: Final = N_("Contacts")
 MENU_HELP_NOW: Final = N_("I need help now")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Protocol
 
 from hotline.content import AnswerNotFound, Contact
+from hotline.content.missions import Missions
 from hotline.i18n import N_, translate
 from hotline.turns import Option
 from nlu.catalogue import Language
@@ -30,12 +32,34 @@ CHOOSE = N_("Choose an option.")
 # The language question is the one bilingual message: it is shown in both languages.
 ASK_LANGUAGE = N_("Hello! I am the assistant of Hotline 189. Which language do you prefer?")
 LANGUAGE_BUTTON = N_("In this language")  # translated into each language itself
+MISSIONS_HEADER = N_("The Kyrgyz embassy and consulates for the place you named:")
+MISSION_NO_NUMBER = N_("we have no checked phone number for it yet")
+NUMBER_CHECKED = N_("checked %(date)s")
+MISSIONS_ASK_MFA = N_(
+    "Where we have no checked number, call the consular department of the Kyrgyz Foreign "
+    'Ministry: %(number)s. Or write "operator" here.'
+)
+# The Foreign Ministry's consular line: the number for a mission without a sourced one.
+MFA_CONSULAR: Final = "mfa_consular"
 
 
 class Titles(Protocol):
     contacts: Mapping[str, Contact]
 
     def answer(self, language: Language, intent: str) -> _Titled: ...
+
+
+class MissionBook(Protocol):
+    contacts: Mapping[str, Contact]
+    missions: Missions
+
+
+@dataclass(frozen=True, slots=True)
+class MissionLine:
+    """One mission as shown: its name, and each number with when it was checked."""
+
+    name: str
+    numbers: tuple[tuple[str, str], ...]  # (number, checked); empty: none is sourced
 
 
 class _Titled(Protocol):
@@ -67,3 +91,27 @@ def emergency_numbers(language: Language, content: Titles) -> list[tuple[str, st
         for key in EMERGENCY_CONTACTS
         if (contact := content.contacts.get(key)) is not None
     ]
+
+
+def mission_lines(
+    language: Language, content: MissionBook, keys: Sequence[str]
+) -> tuple[list[MissionLine], str | None]:
+    """The missions to show, and the sentence with the Foreign Ministry's consular line
+    when one of them has no sourced number (None when all have one)."""
+    lines = []
+    for key in keys:
+        mission = content.missions.get(key)
+        if mission is None:
+            continue
+        numbers = tuple(
+            (contact.number, contact.checked)
+            for phone in mission.phones
+            if (contact := content.contacts.get(phone)) is not None
+        )
+        lines.append(MissionLine(mission.names[language], numbers))
+    mfa = content.contacts.get(MFA_CONSULAR)
+    if mfa is None or all(line.numbers for line in lines):
+        return lines, None
+    checked = translate(language, NUMBER_CHECKED, date=mfa.checked)
+    number = f"{mfa.number} ({checked})"
+    return lines, translate(language, MISSIONS_ASK_MFA, number=number)

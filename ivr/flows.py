@@ -8,13 +8,12 @@ from collections.abc import Sequence
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from hotline.policy import ESCALATION_FAILED  # on the phone, a human must take over
 from hotline.turns import (
     AskLanguage,
     Escalate,
+    EscalationFailed,
     PauseForOperator,
     Reply,
-    SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
     Turn,
@@ -190,7 +189,8 @@ async def render_reply(
     escalate = next((a for a in reply.actions if isinstance(a, Escalate)), None)
     emergency = any(isinstance(a, ShowEmergencyNumbers) for a in reply.actions)
     paused = any(isinstance(a, PauseForOperator) for a in reply.actions)
-    failed = any(isinstance(a, SayText) and a.msgid == ESCALATION_FAILED for a in reply.actions)
+    # No case could be opened just now: on the phone, a human must take over.
+    failed = any(isinstance(a, EscalationFailed) for a in reply.actions)
     if escalate is not None or emergency or paused or failed:
         level: RiskLevel = "emergency" if emergency else "high" if failed else "none"
         indicators: tuple[str, ...] = ()
@@ -201,7 +201,14 @@ async def render_reply(
             ctx.speaker.prompt(response, language, "emergency")
         intent = answer.intent if answer else None
         return await connect_to_human(
-            ctx, caller, language, response, level=level, indicators=indicators, intent=intent
+            ctx,
+            caller,
+            language,
+            response,
+            level=level,
+            indicators=indicators,
+            intent=intent,
+            reported=escalate.level if escalate is not None else None,
         )
     if any(isinstance(a, AskLanguage) for a in reply.actions):
         return language_menu(ctx, language)

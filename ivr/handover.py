@@ -1,4 +1,10 @@
-"""Reaching a human: the operator by <Dial>, or voicemail with a callback; both reported."""
+"""Reaching a human: the operator by <Dial>, or voicemail with a callback; both reported.
+
+A call passes several routes on its way to a human (key 0, the transfer, no answer, the
+voicemail, the recording). Each reports through the core's one escalation path
+(`CaseActions.escalate`), and only what is new: the call state remembers what the case
+service already has, so a call opens at most one case and raises it, never more.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from ivr.caller import Caller
 from ivr.context import IvrContext
 from ivr.failures import log_failure
 from ivr.state import CallState
-from nlu.catalogue import Language, RiskLevel
+from nlu.catalogue import RISK_LEVELS, Language, RiskLevel
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,11 @@ async def report(
     intent: str | None = None,
     recording_url: str | None = None,
 ) -> None:
-    """Tell the core's Escalator; a failing or slow escalator never stops the call."""
+    """Tell the case service what is new about the call; a failure never stops the call."""
+    callback = caller.callback_number if reason == "voicemail" else None
+    facts = f"{state.level}{'+callback' if callback else ''}"
+    if not recording_url and _covered(state.reported, facts):
+        return  # the case already has this: no second escalation, no notice
     request = EscalationRequest(
         user_key=caller.key,
         channel="phone",
@@ -42,16 +52,37 @@ async def report(
         reason=reason,
         intent=intent,
         recording_url=recording_url,
-        callback_number=caller.callback_number if reason == "voicemail" else None,
+        callback_number=callback,
     )
     try:
         async with asyncio.timeout(REPORT_TIMEOUT_SECONDS):
-            await ctx.services.escalator.escalate(request)
+            ref = await ctx.services.policy.case_actions.escalate(request)
     except Exception as exc:  # noqa: BLE001 - logged by log_failure, without its message
         log_failure(log, f"escalation report failed: reason={reason} level={state.level}", exc)
+        ref = None
+    if ref is None:  # kept for when the database is back, or lost: counted either way
         ctx.count("ivr_report_failures_total", reason=reason)
-    else:
-        ctx.count("ivr_reports_total", reason=reason)
+        return
+    ctx.count("ivr_reports_total", reason=reason)
+    state.reported = facts if not _covered(state.reported, facts) else state.reported
+    await ctx.store.save_call(caller.call_sid, state)
+
+
+def _covered(reported: str, facts: str) -> bool:
+    """Whether what was reported ("high+callback") already covers `facts` ("high")."""
+    if not reported:
+        return False
+    level, _, callback = facts.partition("+")
+    had_level, _, had_callback = reported.partition("+")
+    ranks: dict[str, int] = {name: rank for rank, name in enumerate(RISK_LEVELS)}
+    return ranks.get(had_level, 0) >= ranks.get(level, 0) and bool(had_callback or not callback)
+
+
+def mark_reported(state: CallState, level: RiskLevel) -> None:
+    """The policy's own escalation of this call already reached the case service."""
+    if not _covered(state.reported, level):
+        callback = "+callback" if state.reported.endswith("+callback") else ""
+        state.reported = f"{level}{callback}"
 
 
 async def connect_to_human(
@@ -63,10 +94,16 @@ async def connect_to_human(
     level: RiskLevel = "none",
     indicators: tuple[str, ...] = (),
     intent: str | None = None,
+    reported: RiskLevel | None = None,
 ) -> VoiceResponse:
-    """Dial the operator when one is configured and on duty; voicemail otherwise."""
+    """Dial the operator when one is configured and on duty; voicemail otherwise.
+
+    `reported`: the level at which the policy's own escalation already reached the case.
+    """
     state = await ctx.store.get_call(caller.call_sid)
     state.raise_level(level, indicators)
+    if reported is not None:
+        mark_reported(state, reported)
     state.caller_key = caller.key
     await ctx.store.save_call(caller.call_sid, state)
     phone = ctx.settings.operator_phone

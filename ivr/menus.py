@@ -8,12 +8,14 @@ from typing import Final, Literal, get_args
 
 from hotline.options import GROUPS
 
-MenuName = Literal["main", "work", "documents", "trafficking"]
+MenuName = Literal["main", "work", "documents", "trafficking", "police", "family"]
 MENU_NAMES: Final[tuple[MenuName, ...]] = get_args(MenuName)
 
 OPERATOR_KEY: Final = "0"  # at every menu, the language menu included
 BACK_KEY: Final = "*"
 REPEAT_KEY: Final = "9"
+# At most 7 options, then "0 operator, * back": a caller keeps no more in mind (and 9 repeats).
+MAX_MENU_KEYS: Final = 7
 LANGUAGE_KEYS: Final = {"1": "ky", "2": "ru"}
 
 
@@ -50,8 +52,8 @@ class Menu:
 
 
 def _topics(*intents: str) -> dict[str, Entry]:
-    if len(intents) > 8:
-        raise ValueError("a phone menu has keys 1-8 only: 9 repeats, 0 is the operator")
+    if len(intents) > MAX_MENU_KEYS:
+        raise ValueError(f"a phone menu offers at most {MAX_MENU_KEYS} keys: split the group")
     # A caller who presses the report key says it is happening to them: a high-risk report,
     # which goes to a human at once (INTENTS.md), after the short safety answer.
     return {
@@ -61,7 +63,7 @@ def _topics(*intents: str) -> dict[str, Entry]:
 
 
 # Grouped as a caller thinks of their problem; the most asked topic of each group first.
-# Keys 1-8 only: 9 repeats, 0 is the operator and * goes back everywhere.
+# Keys 1-7 only: 9 repeats, 0 is the operator and * goes back everywhere.
 MENUS: Final[Mapping[MenuName, Menu]] = {
     "main": Menu(
         "main_menu",
@@ -72,12 +74,17 @@ MENUS: Final[Mapping[MenuName, Menu]] = {
             "3": Submenu("trafficking"),
             "4": Topic("contacts"),
             "5": HelpNow(),
+            # Added after the first five so that their keys stay as callers learnt them.
+            "6": Submenu("police"),
+            "7": Submenu("family"),
         },
     ),
     # The topic groups are the bot's (hotline.options.GROUPS), so both channels feel the same.
     "work": Menu("menu_work", "main", _topics(*GROUPS["work"][1])),
     "documents": Menu("menu_documents", "main", _topics(*GROUPS["documents"][1])),
     "trafficking": Menu("menu_trafficking", "main", _topics(*GROUPS["trafficking"][1])),
+    "police": Menu("menu_police", "main", _topics(*GROUPS["police"][1])),
+    "family": Menu("menu_family", "main", _topics(*GROUPS["family"][1])),
 }
 
 

@@ -6,15 +6,26 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from hotline.content import Contact
-from hotline.escalation import Escalator
+from hotline.escalation import CaseRef, EscalationRequest, Escalator
 from hotline.settings import Settings
 from hotline.turns import Reply, Turn
 from nlu.catalogue import Language
 
 
+class CaseEscalation(Protocol):
+    async def escalate(self, request: EscalationRequest) -> CaseRef | None:
+        """Open or raise the caller's case (`hotline.case_actions.CaseActions`)."""
+        ...
+
+
 class TurnHandler(Protocol):
     async def handle(self, turn: Turn) -> Reply:
         """Answer one turn (`hotline.policy.DialoguePolicy`)."""
+        ...
+
+    @property
+    def case_actions(self) -> CaseEscalation:
+        """The one way a case is opened or raised, for the phone's own routes too."""
         ...
 
 

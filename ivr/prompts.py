@@ -21,6 +21,8 @@ PROMPT_NAMES: Final[tuple[str, ...]] = (
     "menu_work",
     "menu_documents",
     "menu_trafficking",
+    "menu_police",
+    "menu_family",
     "after_answer",
     "invalid_key",
     "no_input",

@@ -37,6 +37,8 @@ class CallState:
     indicators: tuple[str, ...] = ()
     recording_reported: bool = False
     caller_key: str | None = None  # the salted hash; Twilio's recording callback has no From
+    # What the case service already has about this call: "level", "level+callback".
+    reported: str = ""
 
     def raise_level(self, level: RiskLevel, indicators: tuple[str, ...]) -> None:
         self.level = max(self.level, level, key=risk_rank)
@@ -58,6 +60,7 @@ class CallState:
             indicators,
             bool(data.get("recording_reported", False)),
             key if isinstance(key, str) else None,
+            str(data.get("reported", "")),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Final
 
@@ -74,7 +75,11 @@ async def forget(message: Message, bot: Bot, state: FSMContext, talk: Talk) -> N
             # Older than 48 hours or already gone: nothing more we can delete.
             log.info("deleting messages failed: %s", type(exc).__name__)
     await talk.policy.forget(user_key(message.from_user))
-    await state.clear()
+    try:
+        async with asyncio.timeout(1.0):
+            await state.clear()
+    except Exception as exc:  # noqa: BLE001 - Redis away: the FSM data expires with its TTL
+        log.warning("FSM state not cleared: %s", type(exc).__name__)
     # It says only that it is done: a watched phone must not learn what was talked about.
     text = f"{t(language, DATA_ERASED)} {t(language, FORGOTTEN)}"
     await talk.deliver(bot, message.chat.id, message.from_user, [Outgoing(text)])

@@ -23,6 +23,7 @@ what bounds the bot's throughput.
 from __future__ import annotations
 
 import html
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,8 @@ from hotline.metrics import Metrics
 from hotline.policy import DialoguePolicy
 from hotline.redis_batch import batcher_for
 from hotline.ui_strings import TOO_MANY_MESSAGES
+
+log = logging.getLogger(__name__)
 
 CLAIM_TTL_SECONDS: Final = 24 * 3600  # Telegram stops redelivering an update after a day
 
@@ -126,6 +129,27 @@ class MemoryUpdateGate:
             ends, count = now + window_seconds, 0
         self._windows[person] = (ends, count + 1)
         return first, count + 1
+
+
+class FallbackUpdateGate:
+    """Redis, or this process's memory while Redis fails (within its 200 ms limit).
+
+    During an outage a redelivered update may be handled by two processes; that is the
+    price of answering at all. With one web process nothing changes.
+    """
+
+    def __init__(self, primary: UpdateGate, memory: MemoryUpdateGate | None = None) -> None:
+        self.primary = primary
+        self.memory = memory or MemoryUpdateGate()
+
+    async def admit(
+        self, bot_id: int, update_id: int, person: str | None, window_seconds: int
+    ) -> tuple[bool, int]:
+        try:
+            return await self.primary.admit(bot_id, update_id, person, window_seconds)
+        except (ConnectionError, OSError, TimeoutError) as exc:
+            log.warning("update gate: Redis unavailable (%s), memory", type(exc).__name__)
+            return await self.memory.admit(bot_id, update_id, person, window_seconds)
 
 
 class AdmitUpdates(BaseMiddleware):

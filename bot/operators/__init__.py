@@ -3,5 +3,5 @@
 Direction of travel is in the module names: `pm_talk` (the person's private chat → topic),
 `group_talk` (the operators' topic → person, and case commands), `cards` (what operators
 read about a case). Every Telegram call about a case goes through the durable outbox
-(`bot.outbox_worker`), so nothing is lost when Telegram fails.
+(`bot.outbox`), so nothing is lost when Telegram fails.
 """

@@ -10,8 +10,7 @@ from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, Message, User
 
-from hotline.cases.escalator import CaseEscalator
-from hotline.cases.store import CaseStore
+from hotline.cases.service import CaseService
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +25,10 @@ def content_kind(message: Message) -> str:
     return str(getattr(kind, "value", kind))
 
 
-def case_store_of(services: Any) -> CaseStore | None:
-    """The durable case store behind the core's escalator, if that is what it is."""
+def case_service_of(services: Any) -> CaseService | None:
+    """The durable case service behind the core's escalator, if that is what it is."""
     escalator = getattr(services, "escalator", None)
-    return escalator.store if isinstance(escalator, CaseEscalator) else None
+    return escalator if isinstance(escalator, CaseService) else None
 
 
 async def in_operators_chat(

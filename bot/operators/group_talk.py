@@ -8,21 +8,22 @@ checked with getChatMember, can act; messages from bots and from other chats are
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 
 from bot.filters import has, in_topic, looks_like_command, not_from_bot
 from bot.operators import notices as say
-from bot.operators.access import case_store_of, content_kind, in_operators_chat, is_operator
+from bot.operators.access import case_service_of, content_kind, in_operators_chat, is_operator
 from bot.operators.cards import CallbackDone
 from bot.operators.message_kinds import RELAYABLE_FIELDS
-from bot.outbox_worker import OutboxWorker
-from hotline.cases.store import CaseNotFound, CaseStore, CaseView
+from bot.outbox import OutboxWorker
+from hotline.cases.events import OperatorNotice
+from hotline.cases.service import CaseService
+from hotline.cases.views import Actor, CaseView, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -44,27 +45,27 @@ def build_router() -> Router:
 
 async def _case_for(
     message: Message, bot: Bot, services: Any, operators_chat_id: int
-) -> tuple[CaseStore, CaseView] | None:
-    """The topic's case, if the author is an operator; None (and maybe a word) otherwise."""
-    store = case_store_of(services)
-    if store is None or message.message_thread_id is None or not message.is_topic_message:
+) -> tuple[CaseService, CaseView, Actor] | None:
+    """The topic's case and the operator acting on it; None (and maybe a word) otherwise."""
+    cases = case_service_of(services)
+    if cases is None or message.message_thread_id is None or not message.is_topic_message:
         return None
-    case = await store.by_topic(message.message_thread_id)
-    if case is None:
+    case = await cases.by_topic(message.message_thread_id)
+    if case is None or message.from_user is None:
         return None
     member = await is_operator(bot, operators_chat_id, message.from_user)
     if member is None:
-        await store.enqueue(case.id, "topic_notice", {"text": say.UNVERIFIED})
+        await cases.notify_operators(case.id, OperatorNotice.UNVERIFIED)
         return None
     if not member:
         log.warning("a non-member tried to act on case %s", case.number)
         return None
-    return store, case
+    return cases, case, operator_of(message.from_user)
 
 
-def _name(message: Message) -> str:
-    user = message.from_user
-    return user.full_name[:128] if user is not None else "оператор"
+def operator_of(user: User) -> Actor:
+    """The operator as the case service knows them: their id for the audit, their name."""
+    return Actor(f"operator:{user.id}", user.full_name[:128] or "оператор")
 
 
 async def claim(
@@ -75,20 +76,10 @@ async def claim(
     case_outbox: OutboxWorker | None = None,
 ) -> None:
     found = await _case_for(message, bot, services, operators_chat_id)
-    if found is None or message.from_user is None:
-        return
-    store, case = found
-    try:
-        case = await store.claim(case.id, message.from_user.id, _name(message))
-    except CaseNotFound:
-        await store.enqueue(case.id, "topic_notice", {"text": say.CASE_CLOSED_ALREADY})
-        return
-    await store.enqueue(case.id, "card_update", {"quiet": True})
-    notice = say.CLAIMED_BY.format(name=html.escape(_name(message)))
-    await store.enqueue(case.id, "topic_notice", {"text": notice})
-    if case.channel == "telegram":
-        await store.enqueue(case.id, "person_notice", {"msgid": say.CLAIMED})
-    _wake(case_outbox)
+    if found is not None:
+        cases, case, operator = found
+        await cases.claim(case.id, operator)
+        _wake(case_outbox)
 
 
 async def note(
@@ -100,20 +91,10 @@ async def note(
     case_outbox: OutboxWorker | None = None,
 ) -> None:
     found = await _case_for(message, bot, services, operators_chat_id)
-    if found is None or message.from_user is None:
-        return
-    store, case = found
-    text = (command.args or "").strip()
-    if not text:
-        await store.enqueue(case.id, "topic_notice", {"text": say.NOTE_USAGE})
-    else:
-        try:
-            await store.add_note(case.id, message.from_user.id, text)
-        except CaseNotFound:
-            await store.enqueue(case.id, "topic_notice", {"text": say.CASE_CLOSED_ALREADY})
-        else:
-            await store.enqueue(case.id, "topic_notice", {"text": say.NOTE_SAVED})
-    _wake(case_outbox)
+    if found is not None:
+        cases, case, operator = found
+        await cases.note(case.id, operator, (command.args or "").strip())
+        _wake(case_outbox)
 
 
 async def close(
@@ -124,14 +105,10 @@ async def close(
     case_outbox: OutboxWorker | None = None,
 ) -> None:
     found = await _case_for(message, bot, services, operators_chat_id)
-    if found is None or message.from_user is None:
-        return
-    store, case = found
-    try:
-        await store.close(case.id, f"operator:{message.from_user.id}")
-    except CaseNotFound:
-        await store.enqueue(case.id, "topic_notice", {"text": say.CASE_CLOSED_ALREADY})
-    _wake(case_outbox)
+    if found is not None:
+        cases, case, operator = found
+        await cases.close(case.id, operator)
+        _wake(case_outbox)
 
 
 async def unknown_command(
@@ -143,11 +120,10 @@ async def unknown_command(
 ) -> None:
     """A mistyped command must not reach the person."""
     found = await _case_for(message, bot, services, operators_chat_id)
-    if found is None:
-        return
-    store, case = found
-    await store.enqueue(case.id, "topic_notice", {"text": say.UNKNOWN_COMMAND})
-    _wake(case_outbox)
+    if found is not None:
+        cases, case, _ = found
+        await cases.notify_operators(case.id, OperatorNotice.UNKNOWN_COMMAND)
+        _wake(case_outbox)
 
 
 async def relay_to_person(
@@ -158,18 +134,11 @@ async def relay_to_person(
     case_outbox: OutboxWorker | None = None,
 ) -> None:
     found = await _case_for(message, bot, services, operators_chat_id)
-    if found is None or message.from_user is None:
-        return
-    store, case = found
-    if case.status == "closed" or case.user_key is None:
-        await store.enqueue(case.id, "topic_notice", {"text": say.CASE_CLOSED_ALREADY})
-    elif case.channel != "telegram":
-        await store.enqueue(case.id, "topic_notice", {"text": say.PHONE_CASE})
-    else:
-        await store.enqueue(case.id, "operator_to_person", {"message_id": message.message_id})
-        await store.record_message(case.id, "operator", _transcript_line(message))
-        await store.log_operator_reply(case.id, message.from_user.id)
-    _wake(case_outbox)
+    if found is not None:
+        cases, case, operator = found
+        line = _transcript_line(message)
+        await cases.relay_to_person(case.id, operator, message.message_id, line)
+        _wake(case_outbox)
 
 
 async def callback_done(
@@ -180,20 +149,14 @@ async def callback_done(
     operators_chat_id: int,
     case_outbox: OutboxWorker | None = None,
 ) -> None:
-    store = case_store_of(services)
-    if store is None or not await is_operator(bot, operators_chat_id, query.from_user):
+    cases = case_service_of(services)
+    if cases is None or not await is_operator(bot, operators_chat_id, query.from_user):
         await query.answer(say.NOT_OPERATOR, show_alert=True)
         return
-    try:
-        await store.mark_callback_done(callback_data.case_id, query.from_user.id)
-    except CaseNotFound:
+    outcome = await cases.callback_done(callback_data.case_id, operator_of(query.from_user))
+    if outcome is not Outcome.DONE:
         await query.answer(say.NO_CASE, show_alert=True)
         return
-    await store.enqueue(callback_data.case_id, "card_update", {"quiet": True})
-    name = html.escape(query.from_user.full_name[:128])
-    await store.enqueue(
-        callback_data.case_id, "topic_notice", {"text": say.CALLBACK_DONE.format(name=name)}
-    )
     await query.answer("✅")
     _wake(case_outbox)
 

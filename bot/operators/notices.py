@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Final
 
+from hotline.cases.events import OperatorNotice, PersonNotice
 from hotline.content.contacts import Contact
 from hotline.i18n import N_
 
@@ -60,3 +62,52 @@ NOTE_USAGE: Final = "Напишите текст заметки после ко�
 NOT_OPERATOR: Final = "Только операторы Hotline 189 могут работать с делами."
 BATCH_HEADER: Final = "💬 Несколько сообщений подряд (Telegram ограничивает частоту):"
 PERSON_PREFIX: Final = "💬 "
+CLOSED_IN_TOPIC: Final = "✅ Дело закрыто."
+DEAD_LETTER: Final = (
+    "⛔ Одно действие по делу не удалось выполнить после нескольких попыток ({what}); "
+    "проверьте дело вручную."
+)
+CONSOLE_REPLY: Final = "🖥 Ответ из консоли ({name}):\n{text}"
+
+# The core's notices (hotline.cases.events), as operators read them.
+OPERATOR_TEXTS: Final[dict[OperatorNotice, str]] = {
+    OperatorNotice.RAISED: RAISED,
+    OperatorNotice.UPDATED: UPDATED,
+    OperatorNotice.RECORDING: RECORDING,
+    OperatorNotice.CLAIMED_BY: CLAIMED_BY,
+    OperatorNotice.NOTE_SAVED: NOTE_SAVED,
+    OperatorNotice.NOTE_USAGE: NOTE_USAGE,
+    OperatorNotice.CLOSED: CLOSED_IN_TOPIC,
+    OperatorNotice.CALLBACK_DONE: CALLBACK_DONE,
+    OperatorNotice.AFTER_HOURS_SENT: AFTER_HOURS_SENT,
+    OperatorNotice.CASE_CLOSED_ALREADY: CASE_CLOSED_ALREADY,
+    OperatorNotice.PHONE_CASE: PHONE_CASE,
+    OperatorNotice.UNKNOWN_COMMAND: UNKNOWN_COMMAND,
+    OperatorNotice.UNVERIFIED: UNVERIFIED,
+    OperatorNotice.BLOCKED: BLOCKED,
+    OperatorNotice.NOT_DELIVERED: NOT_DELIVERED,
+    OperatorNotice.NOT_SHOWN: NOT_SHOWN,
+    OperatorNotice.DEAD_LETTER: DEAD_LETTER,
+}
+assert set(OPERATOR_TEXTS) == set(OperatorNotice), "one text per operator notice"
+
+# The core's person notices, as gettext msgids.
+PERSON_TEXTS: Final[dict[PersonNotice, str]] = {
+    PersonNotice.CLAIMED: CLAIMED,
+    PersonNotice.CLOSED: CLOSED,
+    PersonNotice.AFTER_HOURS: AFTER_HOURS,
+}
+assert set(PERSON_TEXTS) == set(PersonNotice), "one msgid per person notice"
+
+
+def operator_text(kind: OperatorNotice, params: Mapping[str, object]) -> str:
+    """A notice for the topic (HTML): parameters are escaped, never markup."""
+    escaped = {key: html.escape(str(value)) for key, value in params.items()}
+    try:
+        return OPERATOR_TEXTS[kind].format(**escaped)
+    except KeyError:  # a parameter missing from an old queued item
+        return OPERATOR_TEXTS[kind].split("{", 1)[0].strip()
+
+
+def operator_console_reply(name: str, text: str) -> str:
+    return CONSOLE_REPLY.format(name=html.escape(name), text=html.escape(text))

@@ -1,8 +1,8 @@
 """The person's private chat while their case is open: pictures, files and voice notes go
 to the case's topic (copied by the outbox), instead of "I cannot look at pictures".
 
-Text needs nothing here: the core's policy relays it (`Escalator.relay_from_person`) and
-stays quiet. A caption is text the person wrote, so it goes to the core too, which may
+Text needs nothing here: the core's policy relays it (a `RelayToCase` action) and stays
+quiet. A caption is text the person wrote, so it goes to the core too, which may
 raise the case's level; the copy then drops the caption so it is not shown twice.
 """
 
@@ -17,9 +17,9 @@ from aiogram.types import Message
 
 from bot.filters import has, private_chat
 from bot.identity import language_hint, user_key
-from bot.operators.access import case_store_of, content_kind
+from bot.operators.access import case_service_of, content_kind
 from bot.operators.message_kinds import MEDIA_FIELDS
-from bot.outbox_worker import OutboxWorker
+from bot.outbox import OutboxWorker
 from bot.talk import deliver
 from hotline.content import ContentStore
 from hotline.metrics import Metrics
@@ -40,10 +40,10 @@ def build_router() -> Router:
 
 async def with_open_case(message: Message, services: Any = None) -> bool | dict[str, Any]:
     """Filter: the sender has an open Telegram case; hands it on as `open_case`."""
-    store = case_store_of(services)
-    if store is None or message.from_user is None:
+    cases = case_service_of(services)
+    if cases is None or message.from_user is None:
         return False
-    case = await store.open_case_for(user_key(message.from_user))
+    case = await cases.store.open_case_for(user_key(message.from_user))
     if case is None or case.channel != "telegram":
         return False
     return {"open_case": case}
@@ -60,17 +60,17 @@ async def media_to_topic(
     metrics: Metrics,
     case_outbox: OutboxWorker | None = None,
 ) -> None:
-    store = case_store_of(services)
-    assert store is not None and message.from_user is not None
+    cases = case_service_of(services)
+    assert cases is not None and message.from_user is not None
     caption = (message.caption or "").strip()
-    payload = {
-        "chat_id": message.chat.id,
-        "message_id": message.message_id,
-        "drop_caption": bool(caption),
-    }
-    await store.enqueue(open_case.id, "person_media", payload)
     kind = content_kind(message)
-    await store.record_message(open_case.id, "person", f"[{kind}]")
+    await cases.relay_media_from_person(
+        user_key(message.from_user),
+        message.chat.id,
+        message.message_id,
+        kind,
+        drop_caption=bool(caption),
+    )
     metrics.inc("case_media_relayed_total", kind=kind)
     if caption:
         key = user_key(message.from_user)

@@ -1,61 +1,52 @@
-"""Start and stop the case outbox with the Dispatcher (polling and webhook alike)."""
+"""Build the case outbox's worker for the worker role (`hotline worker`, `bot`, `start`)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
 
-from bot.operators.access import case_store_of
-from bot.operators.hours import operator_hours
-from bot.outbox_worker import OutboxWorker
+from bot.operators.access import case_service_of
+from bot.outbox import LocalBudget, OutboxWorker, RedisBudget
+from hotline.services import Services
 
 log = logging.getLogger(__name__)
-WORKER_KEY = "case_outbox"
 
 
-async def start_case_outbox(bot: Bot, **data: Any) -> None:
-    """Deliver cases to the operators' chat; without one, escalations are only stored."""
-    dispatcher = _dispatcher(data)
-    if dispatcher is None:
-        return
-    services: Any = data.get("services") or dispatcher.workflow_data.get("services")
-    store = case_store_of(services)
-    chat_id = getattr(getattr(services, "settings", None), "operators_chat_id", None)
-    if store is None or chat_id is None:
-        log.info("operators' chat or case store not configured: cases are only stored")
-        return
+def build_case_outbox(services: Services) -> OutboxWorker | None:
+    """The outbox worker; None (cases only stored) without a bot, an operators' chat or cases."""
+    settings = services.settings
+    cases = case_service_of(services)
+    if settings.bot_token is None or settings.operators_chat_id is None or cases is None:
+        log.info("operators' chat, bot token or case store not configured: cases are only stored")
+        return None
     # A Bot of its own, without the retrying request middleware: the outbox decides when to
     # retry (durably), and a flood wait must not hold up the other lanes inside one call.
-    worker_bot = Bot(bot.token, session=AiohttpSession(api=bot.session.api), default=bot.default)
-    worker = OutboxWorker(
-        worker_bot,
-        store,
-        chat_id,
-        operator_hours(services.settings),
-        metrics=services.metrics,
-        content=services.content,
+    api_base = settings.telegram_api_base
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base)) if api_base else None
+    bot = Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
-    dispatcher[WORKER_KEY] = worker
-    worker.start()
-
-
-async def stop_case_outbox(**data: Any) -> None:
-    dispatcher = _dispatcher(data)
-    if dispatcher is None:
-        return
-    worker = dispatcher.workflow_data.pop(WORKER_KEY, None)
-    if isinstance(worker, OutboxWorker):
-        await worker.stop()
-        await worker.bot.session.close()
-
-
-def _dispatcher(data: dict[str, Any]) -> Dispatcher | None:
-    """Startup hooks get `dispatcher` from polling and webhooks, `router` when emitted by hand."""
-    for key in ("dispatcher", "router"):
-        candidate = data.get(key)
-        if isinstance(candidate, Dispatcher):
-            return candidate
-    return None
+    chat_id = settings.operators_chat_id
+    per_minute = settings.telegram_group_per_minute
+    budget = (
+        RedisBudget(services.redis, chat_id, per_minute)
+        if services.redis is not None
+        else LocalBudget(per_minute)
+    )
+    return OutboxWorker(
+        bot,
+        cases.store,
+        chat_id,
+        metrics=services.metrics,
+        budget=budget,
+        content=services.content,
+        lease_seconds=settings.outbox_lease_seconds,
+        poll_seconds=settings.outbox_poll_seconds,
+    )

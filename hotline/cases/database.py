@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+CONNECT_TIMEOUT_SECONDS = 2.0
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -23,7 +24,16 @@ def create_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    return create_async_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
+    if url.get_backend_name() == "sqlite":
+        return create_async_engine(url)
+    # A database that is away must fail a turn in seconds, not hang it: the case change is
+    # then spooled (hotline.spool). Pre-ping drops connections a restart left dead.
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=5,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS, "command_timeout": 10},
+    )
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -40,6 +50,10 @@ async def upgrade_database(engine: AsyncEngine, revision: str = "head") -> None:
     """Apply pending migrations; a fresh SQLite file just works."""
 
     def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Several processes starting at once: one migrates, the others wait, then find
+            # nothing left to do (held until this transaction ends).
+            connection.execute(text("SELECT pg_advisory_xact_lock(189000189)"))
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -90,17 +90,44 @@ class AuditEntry(Base):
 
 
 class OutboxItem(Base):
-    """A Telegram API call to make, kept until it succeeds, across restarts."""
+    """A Telegram API call to make, kept until it succeeds, across restarts.
+
+    Workers lease items (`lease_owner`, `leased_until`); a lane (`case:group`,
+    `case:person`) is delivered strictly in order; `progress` counts the steps (chunks of
+    a long text) already delivered; `status` is pending, sent or dead (dead letter).
+    """
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # create_topic, send_text, close_topic, …
+    kind: Mapped[str] = mapped_column(String(32))  # an `OutboxEvent` value
+    lane: Mapped[str] = mapped_column(String(32))  # `hotline.cases.events.lane_key`
+    priority: Mapped[int] = mapped_column(Integer, default=0)  # the case's risk rank
     payload_enc: Mapped[bytes] = mapped_column(LargeBinary)  # JSON, encrypted: may carry text
     status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # non-retryable ones
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tg_message_id: Mapped[int | None] = mapped_column(BigInteger)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_outbox_lane_head", "lane", "status", "id"),
+        Index("ix_outbox_claim", "status", "priority", "id"),
+    )
+
+
+class ScheduledJob(Base):
+    """A job that runs once per period whatever the number of workers (e.g. the purge)."""
+
+    __tablename__ = "scheduled_jobs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    owner: Mapped[str | None] = mapped_column(String(64))

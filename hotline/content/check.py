@@ -19,6 +19,7 @@ from hotline.content.contacts import (
     read_contacts,
 )
 from hotline.content.files import SUMMARY_MAX_CHARS, AnswerFile, read_answer_file
+from hotline.content.missions import read_missions
 from hotline.content.recordings import RECORDED_LANGUAGES, phone_texts, recording_problems
 from hotline.content.render import TELEGRAM_MAX_CHARS, render_answer_html
 from hotline.content.safe_wording import (
@@ -62,6 +63,7 @@ def check_content(
     contacts, contact_problems = read_contacts(content_dir / CONTACTS_FILE)
     report.problems += contact_problems
     report.problems += contact_name_problems(contacts)
+    report.problems += read_missions(content_dir / CONTACTS_FILE, contacts)[1]
 
     parsed: dict[tuple[Language, str], AnswerFile] = {}
     for language in LANGUAGES:

@@ -12,6 +12,7 @@ from typing import ClassVar
 from hotline.content.contacts import CONTACTS_FILE, Contact, fill_placeholders, load_contacts
 from hotline.content.errors import AnswerNotFound, ContentError
 from hotline.content.files import AnswerFile, ReviewStatus, read_answer_file
+from hotline.content.missions import Missions, read_missions
 from nlu.catalogue import INTENTS, LANGUAGES, Language
 
 
@@ -35,7 +36,8 @@ _Fingerprint = tuple[tuple[str, int, int], ...]
 
 
 class ContentStore:
-    """The answers under a content directory: content/<lang>/<intent>.md and contacts.yml."""
+    """The answers under a content directory: content/<lang>/<intent>.md and contacts.yml
+    (its contacts and its Kyrgyz missions abroad)."""
 
     _cache: ClassVar[dict[Path, tuple[_Fingerprint, ContentStore]]] = {}
 
@@ -43,9 +45,11 @@ class ContentStore:
         self,
         answers: Mapping[tuple[Language, str], Answer],
         contacts: Mapping[str, Contact],
+        missions: Missions | None = None,
     ) -> None:
         self._answers = dict(answers)
         self.contacts: Mapping[str, Contact] = MappingProxyType(dict(contacts))
+        self.missions = missions or Missions()
 
     @classmethod
     def load(cls, content_dir: Path) -> ContentStore:
@@ -65,8 +69,8 @@ class ContentStore:
     @classmethod
     def _parse(cls, root: Path) -> ContentStore:
         contacts = load_contacts(root / CONTACTS_FILE)
+        missions, problems = read_missions(root / CONTACTS_FILE, contacts)
         answers: dict[tuple[Language, str], Answer] = {}
-        problems: list[str] = []
         for language in LANGUAGES:
             for path in sorted((root / language).glob("*.md")):
                 where = f"{language}/{path.name}"
@@ -80,7 +84,7 @@ class ContentStore:
                     problems.append(f"{where}: {{{{contact.{exc.args[0]}}}}} names no contact")
         if problems:
             raise ContentError(problems)
-        return cls(answers, contacts)
+        return cls(answers, contacts, missions)
 
     def answer(self, language: Language, intent: str) -> Answer:
         """Return the answer for `intent` in `language`; raise AnswerNotFound when there is none."""
@@ -88,6 +92,10 @@ class ContentStore:
             return self._answers[language, intent]
         except KeyError:
             raise AnswerNotFound(f"no answer for {intent!r} in {language!r}") from None
+
+    def missions_named(self, text: str) -> tuple[str, ...]:
+        """The keys of the Kyrgyz missions for the place `text` names, nearest first."""
+        return tuple(mission.key for mission in self.missions.named_in(text))
 
     def has_answer(self, language: Language, intent: str) -> bool:
         return (language, intent) in self._answers

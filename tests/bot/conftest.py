@@ -10,12 +10,13 @@ import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
+from app.container import build_services
 from bot.dispatcher import build_bot, build_dispatcher
 from hotline.escalation import RecordingEscalator
-from hotline.services import Services, build_services
+from hotline.services import Services
 from hotline.settings import Settings
-from tests.bot.mocked_bot import TOKEN, MockedSession
 from tests.hotline.fakes import FakeUnderstanding
+from tests.support.telegram import TOKEN, MockedSession
 
 
 def make_services(understanding: Any, settings: Settings | None = None) -> Services:

@@ -17,4 +17,5 @@ SCRIPT = {
         "emergency", language="ky", level="emergency", indicators=("physical_sexual_violence",)
     ),
     "<b>ok</b>": Scripted("thanks_goodbye", 0.6, clear=False),
+    "Консульство в Екатеринбурге, номер?": Scripted("contacts", language="ru"),
 }

@@ -9,7 +9,7 @@ from aiogram.methods import SendMessage
 
 from nlu.pipeline import Understanding, build_understanding
 from tests.bot.conftest import Harness, make_harness, make_services
-from tests.bot.updates import message, person
+from tests.support.updates import message, person
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,13 @@ from tests.bot.conftest import Harness
 
 
 async def test_commands_are_described_per_language(harness: Harness) -> None:
-    await harness.dp.emit_startup(bot=harness.bot)
+    import asyncio
+
+    await harness.dp.emit_startup(bot=harness.bot)  # published in the background
+    for _ in range(100):
+        if len(harness.session.of(SetMyCommands)) == 3:
+            break
+        await asyncio.sleep(0.01)
     requests = harness.session.of(SetMyCommands)
     by_language = {r.language_code: r for r in requests}
     assert set(by_language) == {"ky", "ru", None}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 
+from hotline.options import GROUPS
 from tests.bot.conftest import Harness
-from tests.bot.updates import command, message, person, press
+from tests.support.updates import command, message, person, press
 
 
 def buttons(request: SendMessage) -> list[str]:
@@ -113,3 +114,40 @@ async def test_help_language_and_operator_commands(harness: Harness) -> None:
     assert buttons(harness.session.of(SendMessage)[-1])[0].startswith("lang:")
     await harness.feed(command("/operator"))
     assert harness.escalator.requests[-1].reason == "ask_operator"
+
+
+async def test_contacts_for_a_named_city_come_before_the_answer(harness: Harness) -> None:
+    await harness.feed(message("Здравствуйте"))
+    harness.session.clear()
+    await harness.feed(message("Консульство в Екатеринбурге, номер?"))
+    missions, answer = harness.session.of(SendMessage)
+    assert "Генеральное консульство Кыргызской Республики в Екатеринбурге" in missions.text
+    assert "проверенного номера телефона пока нет" in missions.text
+    assert "<b>+7 925 115 50 47</b>" in missions.text  # the embassy's hotline, sourced
+    assert "+996 999 312 002" in missions.text  # the consular line, for the unsourced one
+    assert answer.text.startswith("<b>Полезные номера телефонов</b>")
+
+
+async def test_menu_offers_every_group_and_the_second_wave_topics(harness: Harness) -> None:
+    await harness.feed(command("/start"))
+    await harness.feed(press("lang:ru"))
+    menu = harness.session.of(SendMessage)[-1]
+    assert [b for b in buttons(menu) if b.startswith("menu:")] == [f"menu:{g}" for g in GROUPS]
+    labels = {
+        b.callback_data: b.text
+        for row in menu.reply_markup.inline_keyboard  # type: ignore[union-attr]
+        for b in row
+    }
+    assert labels["menu:police"] == "Полиция, депортация, возвращение домой"
+    assert labels["menu:family"] == "Семья, здоровье и безопасность"
+    for group, (_, intents) in GROUPS.items():
+        harness.session.clear()
+        await harness.feed(press(f"menu:{group}"))
+        topics = harness.session.of(SendMessage)[-1]
+        assert buttons(topics) == [*(f"intent:{i}" for i in intents), "menu"], group
+    harness.session.clear()
+    await harness.feed(press("intent:violence_support"))
+    [answer] = harness.session.of(SendMessage)
+    assert answer.text.startswith(
+        f"<b>{harness.services.content.answer('ru', 'violence_support').title}</b>"
+    )

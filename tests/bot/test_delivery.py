@@ -14,7 +14,7 @@ from aiogram.methods import SendMessage
 
 from bot.delivery import RetryingRequests
 from tests.bot.conftest import Harness
-from tests.bot.updates import membership, message
+from tests.support.updates import membership, message
 
 METHOD = SendMessage(chat_id=1, text="x")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.methods import DeleteMessages, SendMessage
 
 from tests.bot.conftest import Harness
-from tests.bot.updates import command, message
+from tests.support.updates import command, message
 
 
 async def test_forget_erases_everything_and_deletes_messages(harness: Harness) -> None:

@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from nlu.pipeline import Understanding, build_understanding
 from tests.bot.conftest import Harness, make_harness, make_services
-from tests.bot.updates import command, message, person, press
+from tests.support.updates import command, message, person, press
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from redis.asyncio import Redis
 from hotline.settings import Settings
 from hotline.state import RedisConversationStore
 from tests.bot.conftest import Harness, make_harness, make_services
-from tests.bot.mocked_bot import TOKEN
-from tests.bot.updates import command, message, person
+from tests.support.telegram import TOKEN
+from tests.support.updates import command, message, person
 
 pytestmark = pytest.mark.redis
 REDIS_URL = "redis://127.0.0.1:6379/1"
@@ -44,7 +44,7 @@ async def worker(redis: Redis, understanding: Any) -> AsyncIterator[Harness]:
 
 async def test_uses_redis_for_state_fsm_and_dedup(worker: Harness, redis: Redis) -> None:
     assert isinstance(worker.dp.storage, RedisStorage)
-    assert isinstance(worker.services.store, RedisConversationStore)
+    assert isinstance(worker.services.store.primary, RedisConversationStore)  # type: ignore[attr-defined]
     await worker.feed(message("Здравствуйте"))
     await worker.feed(message("Сколько дней на регистрацию?"))
     keys = {k.decode() for k in await redis.keys("*")}

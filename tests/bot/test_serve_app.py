@@ -10,12 +10,12 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
+from app.web import build_app
 from bot.dispatcher import build_bot, build_dispatcher
-from hotline.commands.serve import build_app
 from hotline.settings import Settings
 from tests.bot.conftest import make_services
-from tests.bot.mocked_bot import TOKEN, MockedSession
-from tests.bot.updates import message
+from tests.support.telegram import TOKEN, MockedSession
+from tests.support.updates import message
 
 SECRET = "s3cret-token"
 

@@ -8,8 +8,8 @@ from hotline.i18n import translate
 from hotline.ui_strings import TOO_MANY_MESSAGES
 from tests.bot.conftest import make_harness, make_services
 from tests.bot.script import SCRIPT
-from tests.bot.updates import message, press
 from tests.hotline.fakes import FakeUnderstanding
+from tests.support.updates import message, press
 
 RISKY = "Забрали паспорт и не отпускают"
 EMERGENCY = "Мени уруп жатат, жардам бергиле"

@@ -9,8 +9,8 @@ from bot.handlers.unsupported import ATTACHMENT, EDITED, LOCATION, VOICE
 from hotline.i18n import translate
 from hotline.ui_strings import TOO_MANY_MESSAGES
 from tests.bot.conftest import Harness, make_harness, make_services
-from tests.bot.updates import message, person, press
 from tests.hotline.fakes import FakeUnderstanding
+from tests.support.updates import message, person, press
 
 KY = person(user_id=2002, language_code="ky")
 

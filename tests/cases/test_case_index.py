@@ -10,8 +10,10 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hotline.cases.escalator import CaseEscalator, CaseIndex, MemoryCaseIndex, RedisCaseIndex
+from hotline.cases.index import CaseIndex, MemoryCaseIndex, RedisCaseIndex
+from hotline.cases.service import CaseService as CaseEscalator
 from hotline.cases.store import CaseStore
+from hotline.cases.views import Actor
 from hotline.escalation import EscalationRequest
 
 REDIS_URL = "redis://127.0.0.1:6379/3"  # the cases' database
@@ -102,7 +104,7 @@ async def test_a_case_closed_by_an_operator_is_seen_at_once(
     await bot.escalate(request())
     case = await operators.store.open_case_for(KEY)
     assert case is not None
-    await operators.store.close(case.id, "operator:1")  # the operators' process, directly
+    await operators.close(case.id, Actor("operator:1", "A"))  # the operators' process, directly
     assert await bot.open_case(KEY) is None
     before = queries(bot)
     assert await bot.open_case(KEY) is None  # and from now on without a query
@@ -124,7 +126,7 @@ async def test_a_read_racing_an_escalation_never_notes_no_case(
     assert phone.index is not None
     await phone.index.begin_escalation(KEY)
     assert await bot.store.open_case_for(KEY) is None  # the reader's query, before the commit
-    await phone.store.escalate(request())  # committed
+    await CaseEscalator(phone.store).escalate(request())  # committed, no index step
     await index.note_no_case(KEY, entry.generation)  # refused: in flight
     assert await bot.open_case(KEY) is not None
     await phone.index.end_escalation(KEY)
@@ -159,7 +161,7 @@ async def test_forget_erases_the_entry(two: tuple[CaseEscalator, CaseEscalator])
 
 
 def test_build_services_wires_an_index_for_the_case_store(tmp_path: Any) -> None:
-    from hotline.services import build_services
+    from app.container import build_services
     from hotline.settings import Settings
     from tests.hotline.fakes import FakeUnderstanding
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from hotline.commands import content as content_command
+from app.commands import content as content_command
 from hotline.content.check import check_content, format_report
 from hotline.settings import REPO_ROOT
 from tests.content.conftest import REAL_CONTENT

@@ -57,3 +57,6 @@ class FakeContent:
     def answer(self, language: Language, intent: str) -> FakeAnswer:
         related = {"registration_russia": ("stay_duration", "medical_exam_fingerprinting")}
         return FakeAnswer(f"{language}:{intent}", related.get(intent, ()))
+
+    def missions_named(self, text: str) -> tuple[str, ...]:
+        return ("consulate_almaty", "embassy_astana") if "алмат" in text.lower() else ()

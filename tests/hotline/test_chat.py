@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from hotline.commands.chat import chat
+from app.commands.chat import chat
 from hotline.content import ContentStore
 from hotline.escalation import RecordingEscalator
 from hotline.policy import DialoguePolicy
@@ -17,6 +17,8 @@ async def run_chat(lines: list[str], lang: str | None = "ru") -> tuple[str, Reco
     script = {
         "Сколько дней на регистрацию?": Scripted("registration_russia", language="ru"),
         "меня бьют": Scripted("emergency", level="emergency", language="ru"),
+        "мен Алматыдамын элчиликтин номери": Scripted("contacts", language="ky"),
+        "консульство в Екатеринбурге": Scripted("contacts", language="ru"),
     }
     escalator = RecordingEscalator()
     content = ContentStore.load(get_settings().content_dir)
@@ -41,3 +43,29 @@ async def test_piped_conversation_renders_answers_options_and_escalation() -> No
 async def test_without_a_language_it_asks_in_both() -> None:
     text, _ = await run_chat([], lang=None)
     assert text.count("1)") == 1 and "2)" in text
+
+
+async def test_a_city_without_a_sourced_number_gets_the_consular_line_and_says_so() -> None:
+    text, _ = await run_chat(["мен Алматыдамын элчиликтин номери", "/quit"], lang="ky")
+    assert (
+        "Кыргыз Республикасынын Алматыдагы башкы консулдугу: текшерилген телефон номери "
+        "азырынча жок" in text
+    )
+    assert "Кыргыз Республикасынын Казакстандагы элчилиги (Астана)" in text
+    assert "консулдук департаментине чалыңыз: +996 999 312 002" in text
+    assert text.index("Алматыдагы") < text.index("== Керектүү телефон номерлери ==")
+
+
+async def test_a_russian_city_gets_its_consulate_and_the_embassy_hotline() -> None:
+    text, _ = await run_chat(["консульство в Екатеринбурге", "/quit"], lang="ru")
+    assert (
+        "Генеральное консульство Кыргызской Республики в Екатеринбурге: проверенного "
+        "номера телефона пока нет" in text
+    )
+    assert (
+        "Посольство Кыргызской Республики в Москве: +7 925 115 50 47 (проверено: 2024-03)" in text
+    )
+    assert (
+        "звоните в консульский департамент МИД Кыргызстана: +996 999 312 002 (проверено: "
+        "2024-03)" in text
+    )

@@ -16,6 +16,7 @@ from hotline.turns import (
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowMissions,
     Turn,
 )
 from tests.hotline.fakes import FakeContent, FakeUnderstanding, Scripted
@@ -39,6 +40,9 @@ SCRIPT = {
     "оператор": Scripted("ask_operator"),
     "на русском пожалуйста": Scripted("change_language", language="ru"),
     "кыргызча жазгыла": Scripted("change_language", language="ky"),
+    "мен Алматыдамын элчиликтин номери": Scripted("contacts", language="ky"),
+    "элчиликтин номери": Scripted("contacts", language="ky"),
+    "Алматыда паспортумду жоготтум": Scripted("lost_documents", language="ky"),
 }
 
 
@@ -87,6 +91,8 @@ async def test_greeting_offers_a_short_menu_of_topic_groups(policy: DialoguePoli
         "menu:work",
         "menu:documents",
         "menu:trafficking",
+        "menu:police",
+        "menu:family",
         "intent:contacts",
         "intent:emergency",
         "operator",
@@ -247,6 +253,7 @@ async def test_menu_options(policy: DialoguePolicy) -> None:
         "intent:trafficking_signs",
         "intent:job_offer_check",
         "intent:report_exploitation",
+        "intent:work_outside_eaeu",
         "menu",
     ]
     answer = await pick(policy, "intent:registration_russia")
@@ -304,3 +311,22 @@ async def test_menus_before_choosing_do_not_fix_the_language(policy: DialoguePol
     reply = await say(policy, "сколько дней на регистрацию")
     assert reply.language == "ru" and not reply.switched_language
     assert "lang:ky" not in option_ids(reply)
+
+
+async def test_contacts_naming_a_place_shows_its_missions_before_the_answer(
+    policy: DialoguePolicy,
+) -> None:
+    reply = await say(policy, "мен Алматыдамын элчиликтин номери")
+    assert kinds(reply)[:2] == ["ShowMissions", "ShowAnswer"]
+    assert reply.actions[0] == ShowMissions(("consulate_almaty", "embassy_astana"))
+
+
+async def test_contacts_without_a_place_shows_only_the_answer(policy: DialoguePolicy) -> None:
+    reply = await say(policy, "элчиликтин номери")
+    assert "ShowMissions" not in kinds(reply)
+    assert ShowAnswer("contacts") in reply.actions
+
+
+async def test_other_answers_naming_a_place_show_no_missions(policy: DialoguePolicy) -> None:
+    reply = await say(policy, "Алматыда паспортумду жоготтум")
+    assert "ShowMissions" not in kinds(reply)

@@ -14,7 +14,7 @@ def test_start_without_credentials_runs_the_terminal_chat(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
     env["HOTLINE_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cases.sqlite3'}"
     result = subprocess.run(
-        [sys.executable, "-m", "hotline", "start"],
+        [sys.executable, "-m", "app", "start"],
         input="Kattoogo kancha kun bar?\n/quit\n",
         capture_output=True,
         text=True,

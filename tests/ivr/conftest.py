@@ -22,11 +22,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from twilio.request_validator import RequestValidator
 
+from app.container import build_services
 from hotline.content import ContentStore
 from hotline.escalation import EscalationRequest, RecordingEscalator
 from hotline.metrics import Metrics
 from hotline.policy import DialoguePolicy
-from hotline.services import Services, build_services
+from hotline.services import Services
 from hotline.settings import REPO_ROOT, Settings
 from ivr.app import build_ivr_app
 from ivr.audio import audio_file_name

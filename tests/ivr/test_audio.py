@@ -247,7 +247,7 @@ async def test_missing_kyrgyz_recording_falls_back_to_say(
 def test_hotline_voice_build_command(
     content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from hotline.cli import main
+    from app.cli import main
     from hotline.settings import get_settings
 
     monkeypatch.setenv("HOTLINE_CONTENT_DIR", str(content_copy))

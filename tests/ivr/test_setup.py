@@ -32,7 +32,7 @@ async def test_without_a_token_the_phone_line_is_off(
 
 
 async def test_hotline_serve_app_answers_a_signed_call(audio_dir: Path) -> None:
-    from hotline.commands.serve import build_app
+    from app.web import build_app
 
     services = make_services(make_settings(audio_dir))
     app = build_app(services.core)

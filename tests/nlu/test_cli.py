@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hotline.cli import main
+from app.cli import main
 from nlu.catalogue import INTENTS
 from nlu.pipeline import Understanding
 

@@ -155,9 +155,6 @@ def test_a_red_flag_at_the_end_of_a_very_long_message_is_seen(
         result = understanding.parse_sync(text)
         assert result.risk.level in {"high", "emergency"}, length
         assert "retention_of_documents" in result.risk.indicators
-    # The same risk as with the embedded engine ranking intents: risk reads the text only.
-    alone = await understanding.parse("паспортумду алып коюшту, чыгарбай жатат")
-    assert result.risk == alone.risk
 
 
 def test_a_long_harmless_message_raises_no_alarm(understanding: Understanding) -> None:

@@ -6,118 +6,45 @@ Each test gets its own PostgreSQL schema. The outbox worker is driven by hand
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import (
-    CallbackQuery,
-    Chat,
-    Document,
-    Message,
-    MessageEntity,
-    PhotoSize,
     Update,
     User,
-    Voice,
 )
 from pydantic import SecretStr
 from sqlalchemy import inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.container import build_services
 from bot.delivery import RetryingRequests
 from bot.dispatcher import build_bot, build_dispatcher
 from bot.operators.hours import operator_hours
-from bot.outbox_worker import GroupBudget, OutboxWorker
+from bot.outbox import LocalBudget, OutboxWorker
 from hotline.cases.crypto import Sealer
-from hotline.cases.database import session_factory, upgrade_database
-from hotline.cases.escalator import CaseEscalator
+from hotline.cases.database import session_factory
+from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore, CaseView
-from hotline.services import Services, build_services
+from hotline.services import Services
 from hotline.settings import Settings
-from tests.cases.conftest import FakeClock, _drop_schema, _postgres_engine
-from tests.operators.telegram import TOKEN, TelegramWorld
-
-OPERATORS_CHAT = -1001234567890
-OPERATOR = User(id=501, is_bot=False, first_name="Гульнара", last_name="Операторова")
-OUTSIDER = User(id=666, is_bot=False, first_name="Посторонний")
-_update_ids = itertools.count(1)
-_message_ids = itertools.count(100)
-
-
-def person(user_id: int = 1001, language_code: str | None = "ru") -> User:
-    return User(id=user_id, is_bot=False, first_name="Айбек", language_code=language_code)
-
-
-def _entities(text: str | None) -> list[MessageEntity] | None:
-    if not text or not text.startswith("/"):
-        return None
-    return [MessageEntity(type="bot_command", offset=0, length=len(text.split()[0]))]
-
-
-def private_message(user: User, text: str | None = None, **fields: Any) -> Update:
-    msg = Message(
-        message_id=next(_message_ids),
-        date=datetime.now(),
-        chat=Chat(id=user.id, type="private"),
-        from_user=user,
-        text=text,
-        entities=_entities(text),
-        **fields,
-    )
-    return Update(update_id=next(_update_ids), message=msg)
-
-
-def group_message(
-    user: User,
-    text: str | None = None,
-    *,
-    thread: int | None,
-    chat_id: int = OPERATORS_CHAT,
-    **fields: Any,
-) -> Update:
-    msg = Message(
-        message_id=next(_message_ids),
-        date=datetime.now(),
-        chat=Chat(id=chat_id, type="supergroup", is_forum=True, title="Hotline 189"),
-        from_user=user,
-        text=text,
-        entities=_entities(text),
-        message_thread_id=thread,
-        is_topic_message=thread is not None or None,
-        **fields,
-    )
-    return Update(update_id=next(_update_ids), message=msg)
-
-
-def photo() -> list[PhotoSize]:
-    return [PhotoSize(file_id="photo-1", file_unique_id="u1", width=90, height=90)]
-
-
-def document() -> Document:
-    return Document(file_id="doc-1", file_unique_id="d1", file_name="contract.pdf")
-
-
-def voice() -> Voice:
-    return Voice(file_id="voice-1", file_unique_id="v1", duration=3)
-
-
-def button_press(user: User, data: str, *, thread: int) -> Update:
-    card = Message(
-        message_id=next(_message_ids),
-        date=datetime.now(),
-        chat=Chat(id=OPERATORS_CHAT, type="supergroup", is_forum=True),
-        message_thread_id=thread,
-        text="card",
-    )
-    query = CallbackQuery(
-        id=str(next(_update_ids)), from_user=user, chat_instance="ops", data=data, message=card
-    )
-    return Update(update_id=next(_update_ids), callback_query=query)
+from tests.support.db import FakeClock, migrated_postgres
+from tests.support.telegram import TOKEN, TelegramWorld
+from tests.support.updates import (  # noqa: F401 - re-exported for the tests here
+    OPERATOR,
+    OPERATORS_CHAT,
+    OUTSIDER,
+    button_press,
+    document,
+    group_message,
+    person,
+    photo,
+    private_message,
+    voice,
+)
 
 
 @dataclass
@@ -129,6 +56,7 @@ class Hotline:
     telegram: TelegramWorld
     services: Services
     store: CaseStore
+    cases: CaseService
     worker: OutboxWorker
     clock: FakeClock
     engine: AsyncEngine
@@ -186,11 +114,8 @@ def understanding() -> Any:
 
 @pytest.fixture
 async def engine() -> AsyncIterator[AsyncEngine]:
-    engine, schema = await _postgres_engine()
-    await upgrade_database(engine)
-    yield engine
-    await engine.dispose()
-    await _drop_schema(schema)
+    async with migrated_postgres() as engine:
+        yield engine
 
 
 @pytest.fixture
@@ -211,9 +136,7 @@ def make_worker(
     """A worker with a Bot of its own and no request middleware, as `bot.operators.wiring`."""
     worker_bot = Bot(TOKEN, session=telegram.session())
     assert settings.operators_chat_id is not None
-    return OutboxWorker(
-        worker_bot, store, settings.operators_chat_id, operator_hours(settings), **kwargs
-    )
+    return OutboxWorker(worker_bot, store, settings.operators_chat_id, **kwargs)
 
 
 @pytest.fixture
@@ -224,7 +147,8 @@ async def hotline(
         _env_file=None, bot_token=SecretStr(TOKEN), redis_url=None, operators_chat_id=OPERATORS_CHAT
     )
     store = CaseStore(session_factory(engine), sealer, clock=clock)
-    services = build_services(settings, understanding=understanding, escalator=CaseEscalator(store))
+    cases = CaseService(store, hours=operator_hours(settings))
+    services = build_services(settings, understanding=understanding, escalator=cases)
     telegram = TelegramWorld(members={OPERATOR.id})
     bot = build_bot(services, session=telegram.session())
     for middleware in bot.session.middleware:
@@ -232,9 +156,9 @@ async def hotline(
             middleware.sleep = _no_sleep
     dp = build_dispatcher(services)
     # Telegram's group limit has its own tests; here it never gets in the way.
-    budget = GroupBudget(per_minute=10_000, clock=lambda: clock.now.timestamp())
+    budget = LocalBudget(per_minute=10_000, clock=lambda: clock.now.timestamp())
     worker = make_worker(store, telegram, settings, budget=budget)
-    yield Hotline(dp, bot, telegram, services, store, worker, clock, engine, sealer)
+    yield Hotline(dp, bot, telegram, services, store, cases, worker, clock, engine, sealer)
     await dp.storage.close()
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.outbox_worker import GroupBudget
+from bot.outbox import LocalBudget
 from hotline.cases.database import session_factory
 from hotline.cases.models import OutboxItem
 from hotline.cases.store import CaseStore
 from tests.operators.conftest import OPERATORS_CHAT, Hotline, make_worker, person
-from tests.operators.telegram import CloseForumTopic, CopyMessage, CreateForumTopic, SendMessage
+from tests.support.telegram import CloseForumTopic, CopyMessage, CreateForumTopic, SendMessage
 
 PASSPORT = "работодатель забрал паспорт и не отпускает"
 
@@ -134,9 +134,7 @@ async def test_blocked_by_the_person_the_operators_are_told(hotline: Hotline) ->
     notes = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
     assert any("заблокировал" in n for n in notes)
     async with session_factory(hotline.engine)() as session:
-        failed = list(
-            await session.scalars(select(OutboxItem).where(OutboxItem.status == "failed"))
-        )
+        failed = list(await session.scalars(select(OutboxItem).where(OutboxItem.status == "dead")))
     assert [f.kind for f in failed] == ["operator_to_person"]
 
 
@@ -157,13 +155,15 @@ async def test_a_topic_deleted_by_hand_is_opened_again(hotline: Hotline) -> None
 @pytest.mark.postgres
 async def test_at_the_group_limit_a_topics_pending_messages_go_as_one(hotline: Hotline) -> None:
     now = [0.0]
-    hotline.worker.budget = GroupBudget(per_minute=20, clock=lambda: now[0])
+    hotline.worker.budget = hotline.worker.topics.budget = LocalBudget(
+        per_minute=20, clock=lambda: now[0]
+    )
     user = person()
     await hotline.person_says(PASSPORT, user)
     await hotline.pump()  # topic and card: 2 of the 20
     case = await hotline.case_of(user)
     for _ in range(18):
-        hotline.worker.budget.spend()  # other topics used the rest of this minute
+        await hotline.worker.budget.spend()  # other topics used the rest of this minute
     hotline.telegram.clear()
     lines = [f"сообщение {n}" for n in range(1, 8)]
     for line in lines:
@@ -184,7 +184,9 @@ async def test_topics_share_the_group_budget_round_robin_most_urgent_first(
     hotline: Hotline,
 ) -> None:
     now = [0.0]
-    hotline.worker.budget = GroupBudget(per_minute=4, clock=lambda: now[0])
+    hotline.worker.budget = hotline.worker.topics.budget = LocalBudget(
+        per_minute=4, clock=lambda: now[0]
+    )
     people = [person(3000 + n) for n in range(3)]
     for who in people:
         await hotline.person_says(PASSPORT, who)
@@ -218,7 +220,9 @@ async def test_a_429_from_telegram_pauses_the_group_but_not_private_chats(hotlin
     case = await hotline.case_of(user)
     assert case.topic_id is not None
     now = [0.0]
-    hotline.worker.budget = GroupBudget(per_minute=20, clock=lambda: now[0])
+    hotline.worker.budget = hotline.worker.topics.budget = LocalBudget(
+        per_minute=20, clock=lambda: now[0]
+    )
     hotline.telegram.clear()
     hotline.telegram.fail("sendMessage", 429, description="Too Many Requests", retry_after=30)
     await hotline.person_says("первое", user)

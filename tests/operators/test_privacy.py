@@ -6,10 +6,11 @@ import asyncio
 
 import pytest
 
-from hotline.cases.purging import purge_daily
+from app.purging import purge_once_a_day
+from hotline.cases.retention import purge
 from hotline.escalation import EscalationRequest
 from tests.operators.conftest import OPERATORS_CHAT, Hotline, person, photo, private_message
-from tests.operators.telegram import CloseForumTopic
+from tests.support.telegram import CloseForumTopic
 
 SECRETS = (
     "работодатель забрал паспорт и не отпускает",
@@ -101,13 +102,13 @@ async def test_the_purge_erases_old_closed_cases_and_their_topics(hotline: Hotli
     await hotline.pump()
 
     hotline.clock.advance(days=29)
-    assert await hotline.store.purge(30) == 0  # not yet: retention is 30 days
+    assert await purge(hotline.store, 30) == 0  # not yet: retention is 30 days
     assert SECRETS[1] in await hotline.dump()
 
     hotline.clock.advance(days=2)
     hotline.telegram.clear()
-    # As in the bot/serve process: the daily purge runs at start.
-    task = asyncio.create_task(purge_daily(hotline.store, 30, interval=3600))
+    # As in a worker: the day's purge runs at start, in whichever worker claims it.
+    task = asyncio.create_task(purge_once_a_day(hotline.store, 30, "worker-1", check_every=3600))
     for _ in range(50):
         if (await hotline.store.get(case_id)).user_key is None:
             break

@@ -14,7 +14,7 @@ from tests.operators.conftest import (
     private_message,
     voice,
 )
-from tests.operators.telegram import CopyMessage, CreateForumTopic, SendMessage
+from tests.support.telegram import CopyMessage, CreateForumTopic, SendMessage
 
 CONVERSATIONS = {
     "ru": ("работодатель забрал паспорт и не отпускает", "RU", "ограничение свободы передвижения"),
@@ -157,7 +157,7 @@ async def test_emergency_gets_112_first_and_its_topic_before_older_cases(hotline
 
 @pytest.mark.postgres
 async def test_new_risk_renames_the_topic_and_posts_a_notice(hotline: Hotline) -> None:
-    from tests.operators.telegram import EditForumTopic, EditMessageText
+    from tests.support.telegram import EditForumTopic, EditMessageText
 
     user = person()
     await hotline.person_says("работодатель забрал паспорт и не отпускает", user)

@@ -39,9 +39,10 @@ async def test_a_flood_during_a_case_is_relayed_whole(hotline: Hotline) -> None:
 @pytest.mark.postgres
 async def test_with_the_case_index_open_and_close_are_seen_at_once(hotline: Hotline) -> None:
     """As build_services wires it: the escalator answers "no case" from its index."""
-    from hotline.cases.escalator import CaseEscalator, MemoryCaseIndex
+    from hotline.cases.index import MemoryCaseIndex
+    from hotline.cases.service import CaseService
 
-    escalator = CaseEscalator(hotline.store, MemoryCaseIndex())
+    escalator = CaseService(hotline.store, MemoryCaseIndex())
     hotline.services.escalator = hotline.services.policy.escalator = escalator
     user = person()
     await hotline.person_says("Здравствуйте", user)  # "no case" noted

@@ -1,4 +1,4 @@
-"""The pieces are wired: durable cases by default, the outbox starts with the Dispatcher,
+"""The pieces are wired: durable cases by default, the worker role builds the outbox,
 and `hotline cases list|stats --csv` read the same database."""
 
 from __future__ import annotations
@@ -7,19 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiogram import Dispatcher
 from pydantic import SecretStr
 
-from bot.dispatcher import build_dispatcher
-from bot.operators.wiring import WORKER_KEY, start_case_outbox, stop_case_outbox
-from bot.outbox_worker import OutboxWorker
-from hotline.cases.escalator import CaseEscalator
-from hotline.cli import main
+from app.cli import main
+from app.container import build_services
+from app.worker import WorkerJobs
+from bot.outbox import OutboxWorker
+from hotline.cases.service import CaseService as CaseEscalator
 from hotline.escalation import EscalationRequest
-from hotline.services import build_services
 from hotline.settings import Settings, get_settings
 from tests.operators.conftest import OPERATORS_CHAT
-from tests.operators.telegram import TOKEN, TelegramWorld
+from tests.support.telegram import TOKEN
 
 
 def sqlite_settings(tmp_path: Path, **extra: Any) -> Settings:
@@ -45,15 +43,11 @@ async def test_services_keep_cases_in_the_database_by_default(
             EscalationRequest("tg:5", "telegram", "ru", "high", ("isolation",), "risk")
         )
         assert ref.is_new
-        dp: Dispatcher = build_dispatcher(services)
-        from aiogram import Bot
-
-        bot = Bot(TOKEN, session=TelegramWorld().session())
-        await start_case_outbox(bot=bot, dispatcher=dp, services=services)
-        worker = dp.workflow_data[WORKER_KEY]
-        assert isinstance(worker, OutboxWorker) and worker.chat_id == OPERATORS_CHAT
-        await stop_case_outbox(dispatcher=dp)
-        assert WORKER_KEY not in dp.workflow_data
+        jobs = WorkerJobs(services)
+        jobs.start()
+        assert isinstance(jobs.outbox, OutboxWorker) and jobs.outbox.chat_id == OPERATORS_CHAT
+        await jobs.stop()
+        assert jobs.outbox is None
     finally:
         await services.close()
 
@@ -63,11 +57,10 @@ async def test_without_an_operators_chat_cases_are_only_stored(
 ) -> None:
     services = build_services(sqlite_settings(tmp_path), understanding=understanding)  # type: ignore[arg-type]
     try:
-        dp = build_dispatcher(services)
-        from aiogram import Bot
-
-        await start_case_outbox(bot=Bot(TOKEN, session=TelegramWorld().session()), dispatcher=dp)
-        assert WORKER_KEY not in dp.workflow_data
+        jobs = WorkerJobs(services)
+        jobs.start()
+        assert jobs.outbox is None
+        await jobs.stop()
     finally:
         await services.close()
 
@@ -79,7 +72,7 @@ async def test_cases_commands_read_the_store(
     from hotline.cases.setup import build_case_store
 
     store = build_case_store(settings)
-    await store.escalate(
+    await CaseEscalator(store).escalate(
         EscalationRequest("tg:9", "telegram", "ky", "emergency", (), "emergency", "emergency")
     )
     await store.dispose()

@@ -1,5 +1,0 @@
-import sys
-
-from hotline.cli import main
-
-sys.exit(main())

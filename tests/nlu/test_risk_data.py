@@ -1,0 +1,84 @@
+"""The risk training data: every intent example labelled once, every situation covered."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from nlu.catalogue import LANGUAGES, SITUATIONS
+from nlu.data import DEFAULT_DATA_DIR, load_examples
+from nlu.risk_corpus import DEFAULT_RISK_DIR, load_risk_samples, parse_label
+
+STYLES = ("standard", "no_special_letters", "latin", "code_switching", "typos", "speech", "long")
+
+
+def _labels(language: str) -> Counter[tuple[str, str]]:
+    found: Counter[tuple[str, str]] = Counter()
+    for path in sorted((DEFAULT_RISK_DIR / "labels" / language).glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                found[(item["text"], item["intent"])] += 1
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_intent_example_has_exactly_one_risk_label(language: str) -> None:
+    examples = Counter((e.text, e.intent) for e in load_examples() if e.language == language)
+    labels = _labels(language)
+    missing = [key for key in examples if key not in labels]
+    assert not missing, f"{len(missing)} examples without a risk label, e.g. {missing[:3]}"
+    extra = [key for key in labels if key not in examples]
+    assert not extra, f"{len(extra)} labels for no example, e.g. {extra[:3]}"
+    twice = [key for key, n in labels.items() if n > examples[key]]
+    assert not twice, f"labelled more than once: {twice[:3]}"
+
+
+def test_every_label_is_valid_and_consistent() -> None:
+    for sample in load_risk_samples(eval_dir=None):
+        label = sample.label
+        if label.level == "none":
+            assert not label.situations and not label.indicators, sample.text
+        else:
+            assert label.situations, f"a risky message names its situation: {sample.text}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_situation_has_forty_examples(language: str) -> None:
+    counts = Counter(
+        situation
+        for sample in load_risk_samples(eval_dir=None)
+        if sample.language == language
+        for situation in sample.label.situations or ()
+    )
+    thin = {s: counts[s] for s in SITUATIONS if counts[s] < 40}
+    assert not thin, f"situations with fewer than 40 {language} examples: {thin}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_new_risk_examples_cover_every_style_with_hard_negatives(language: str) -> None:
+    new = [
+        s
+        for s in load_risk_samples(eval_dir=None)
+        if s.source == "examples" and s.language == language
+    ]
+    assert len(new) >= 600
+    styles = Counter(s.style for s in new)
+    assert all(styles[style] >= 30 for style in STYLES), styles
+    assert sum(s.label.level == "none" for s in new) >= 150  # hard negatives
+
+
+def test_a_wrong_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="situation"):
+        parse_label({"level": "high", "situations": ["slavery"]})
+    with pytest.raises(ValueError, match="level"):
+        parse_label({"level": "severe"})
+
+
+def test_rasa_yaml_stays_free_of_risk_fields() -> None:
+    # Rasa validates nlu/data; risk labels live in parallel files.
+    for path in Path(DEFAULT_DATA_DIR).rglob("*.yml"):
+        assert "situations:" not in path.read_text(encoding="utf-8"), path
