@@ -12,6 +12,7 @@ and made when the database is back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -143,9 +144,12 @@ class DialoguePolicy:
     async def handle(self, turn: Turn) -> Reply:
         """Answer one turn: text the person wrote or said, or an option they picked."""
         async with self._locks.hold(turn.user_key):
-            state = await self.store.get(turn.user_key) or ConversationState()
+            # Both at once: with Redis they go out in one round trip.
+            stored, case = await asyncio.gather(
+                self.store.get(turn.user_key), self._lookup(turn.user_key)
+            )
+            state = stored or ConversationState()
             self.metrics.inc("turns_total", channel=turn.channel)
-            case = await self._lookup(turn.user_key)
             if case is None and state.case_number is not None:
                 state = replace(state, case_number=None)  # an operator closed it
             escalated_before = state.escalated_level

@@ -10,10 +10,15 @@ at once, so a lone command waits for nothing; under load, batches grow by themse
 Each caller still awaits its own command's answer, and gets its own error, so semantics
 are those of plain calls: a write has happened when the await returns.
 
-Every call is time-limited (`CALL_TIMEOUT_SECONDS`, 200 ms): a Redis that refuses or hangs
-must not hold up a reply, so callers fall back (to memory, or to the database) instead.
-After a failure the batcher answers `RedisUnavailable` at once for `PAUSE_SECONDS`, then
-tries Redis again: a dead Redis costs each turn nothing, not 200 ms per command.
+Every call to Redis is time-limited: each batch's round trip gets `CALL_TIMEOUT_SECONDS`
+(200 ms), after which all its callers get `RedisUnavailable` and fall back (to memory, or
+to the database): a Redis that refuses or hangs must not hold up a reply. The limit is on
+Redis, not on this process's own queue: a busy event loop is not a Redis outage. A caller
+still gives up after `CALLER_TIMEOUT_SECONDS` whatever happens.
+When Redis refuses, or times out `PAUSE_AFTER_TIMEOUTS` times in a row, the batcher answers
+`RedisUnavailable` at once for `PAUSE_SECONDS`, then tries Redis again: a dead or hung
+Redis costs each turn nothing, not 200 ms per command. A single slow answer (a busy
+machine) only sends that one call to its fallback.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ from redis.exceptions import NoScriptError
 
 MAX_BATCH: Final = 256
 CALL_TIMEOUT_SECONDS: Final = 0.2
-BATCH_TIMEOUT_SECONDS: Final = 1.0  # a hung connection is dropped, not waited on for ever
+CALLER_TIMEOUT_SECONDS: Final = 2.0
 PAUSE_SECONDS: Final = 2.0
+PAUSE_AFTER_TIMEOUTS: Final = 3
 
 
 class RedisUnavailable(ConnectionError):
@@ -55,6 +61,7 @@ class RedisBatcher:
         self.timeout = timeout
         self._clock = clock
         self._down_until = 0.0
+        self._timeouts = 0
         self._queue: list[tuple[tuple[Arg, ...], asyncio.Future[Any]]] = []
         self._drainer: asyncio.Task[None] | None = None
         self.batches = 0  # for tests and benchmarks
@@ -65,8 +72,11 @@ class RedisBatcher:
         """False for a short while after Redis failed: callers fall back at once."""
         return self._clock() >= self._down_until
 
-    def _failed(self) -> None:
-        self._down_until = self._clock() + PAUSE_SECONDS
+    def _failed(self, timed_out: bool) -> None:
+        self._timeouts = self._timeouts + 1 if timed_out else PAUSE_AFTER_TIMEOUTS
+        if self._timeouts >= PAUSE_AFTER_TIMEOUTS:
+            self._down_until = self._clock() + PAUSE_SECONDS
+            self._timeouts = 0
 
     async def call(self, *command: Arg) -> Any:
         """Run one command (e.g. "GET", key) in the next batch and return its answer.
@@ -76,10 +86,12 @@ class RedisBatcher:
         if not self.available:
             raise RedisUnavailable("paused after a failure")
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(CALLER_TIMEOUT_SECONDS):
                 return await self._call(command)
+        except RedisUnavailable:
+            raise
         except (TimeoutError, ConnectionError, OSError, RedisConnectionError) as exc:
-            self._failed()
+            self._failed(timed_out=isinstance(exc, TimeoutError))
             raise RedisUnavailable(type(exc).__name__) from exc
 
     async def _call(self, command: tuple[Arg, ...]) -> Any:
@@ -97,8 +109,11 @@ class RedisBatcher:
         try:
             return await self.call("EVALSHA", sha, len(keys), *keys, *args)
         except NoScriptError:
-            async with asyncio.timeout(self.timeout):
-                await self.redis.script_load(source)
+            try:
+                async with asyncio.timeout(self.timeout):
+                    await self.redis.script_load(source)
+            except (TimeoutError, ConnectionError, OSError, RedisConnectionError) as exc:
+                raise RedisUnavailable(type(exc).__name__) from exc
             return await self.call("EVALSHA", sha, len(keys), *keys, *args)
 
     async def _drain(self) -> None:
@@ -110,7 +125,8 @@ class RedisBatcher:
             self.batches += 1
             self.commands += len(batch)
             try:
-                async with asyncio.timeout(BATCH_TIMEOUT_SECONDS):
+                # A hung connection is dropped (redis-py disconnects on cancellation).
+                async with asyncio.timeout(self.timeout):
                     results = await pipe.execute(raise_on_error=False)
             except asyncio.CancelledError:  # shutting down: so are the callers
                 for _, future in [*batch, *self._queue]:
@@ -118,10 +134,14 @@ class RedisBatcher:
                 self._queue = []
                 raise
             except Exception as exc:  # noqa: BLE001 - the connection failed: all its commands did
+                self._failed(timed_out=isinstance(exc, TimeoutError))
+                failure = RedisUnavailable(type(exc).__name__)
+                failure.__cause__ = exc
                 for _, future in batch:
                     if not future.done():
-                        future.set_exception(exc)
+                        future.set_exception(failure)
                 continue
+            self._timeouts = 0
             for (_, future), result in zip(batch, results, strict=True):
                 if future.done():  # the caller was cancelled
                     continue

@@ -255,7 +255,7 @@ def plot_confusion(
     """Draw the intent confusion matrix beside the risk score's precision-recall curve.
 
     The curve is "at least high" as the model's score threshold moves; the marked point
-    is what the layer decided (the model's threshold plus the lexicon floor).
+    is what the layer decided (the model's threshold plus the phrase floor).
     """
     try:
         import matplotlib
@@ -300,7 +300,7 @@ def _draw_risk_curve(axes: Any, outcomes: Sequence[Outcome], threshold: float | 
     if serious and flagged:
         recall = sum(o.result.risk.level in SERIOUS for o in serious) / len(serious)
         precision = sum(o.message.risk_level in SERIOUS for o in flagged) / len(flagged)
-        note = "" if threshold is None else f" (threshold {threshold:.2f} + lexicon floor)"
+        note = "" if threshold is None else f" (threshold {threshold:.2f} + phrase floor)"
         axes.scatter([recall], [precision], color="red", zorder=3, label="operating point" + note)
         axes.annotate(f"R {recall:.3f}, P {precision:.3f}", (recall, precision), fontsize=8)
     axes.set_xlabel("recall of high + emergency")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
+from app.loop import run_role
 from hotline.settings import get_settings
 
 
@@ -21,5 +21,5 @@ def run(args: argparse.Namespace) -> int:
     from app.container import build_services  # loads the NLU model: only when running
     from app.roles import run_polling
 
-    asyncio.run(run_polling(build_services(settings, spool_name="bot")))
+    run_role(run_polling(build_services(settings, spool_name="bot")))
     return 0

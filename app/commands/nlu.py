@@ -158,4 +158,15 @@ def run_train(args: argparse.Namespace) -> int:
         f"{len(model.vocabulary)} features, out_of_scope below {model.threshold:.2f}, "
         f"temperature {model.temperature:.3f}"
     )
+    from nlu.risk_training import load_or_train_risk_model
+
+    risk = load_or_train_risk_model(cache_dir=DEFAULT_CACHE_DIR, retrain=args.force)
+    report = risk.meta
+    print(
+        f"risk model: {report.get('training_messages', '?')} messages, "
+        f"{len(risk.vocabulary)} features; development part: recall of high + emergency "
+        f"{report.get('dev_recall_high_emergency', '?')}, false alarms "
+        f"{report.get('dev_false_alarm_rate', '?')}, situations exact "
+        f"{report.get('dev_situation_exact', '?')}"
+    )
     return 0

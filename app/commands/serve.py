@@ -7,8 +7,8 @@ Any number of these may run behind a load balancer; none runs the outbox or the 
 from __future__ import annotations
 
 import argparse
-import asyncio
 
+from app.loop import run_role
 from app.roles import run_web
 from hotline.settings import get_settings
 
@@ -29,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
     from app.container import build_services  # loads the NLU model: only when serving
 
     services = build_services(get_settings(), spool_name=f"web-{args.port}")
-    asyncio.run(run_web(services, args.host, args.port, polling=False, worker=False))
+    run_role(run_web(services, args.host, args.port, polling=False, worker=False))
     return 0

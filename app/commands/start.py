@@ -8,11 +8,11 @@ process: the HTTP server, the worker, and long polling when no webhook URL is co
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from app.commands import chat
 from app.commands.serve import add_listen_arguments
+from app.loop import run_role
 from app.roles import run_web
 from hotline.settings import get_settings
 
@@ -40,5 +40,5 @@ def run(args: argparse.Namespace) -> int:
 
     polling = settings.bot_token is not None and not settings.telegram_webhook_url
     services = build_services(settings, spool_name=f"start-{args.port}")
-    asyncio.run(run_web(services, args.host, args.port, polling=polling, worker=True))
+    run_role(run_web(services, args.host, args.port, polling=polling, worker=True))
     return 0

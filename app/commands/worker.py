@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
+from app.loop import run_role
 from hotline.settings import get_settings
 
 
@@ -17,5 +17,5 @@ def run(args: argparse.Namespace) -> int:
     from app.container import build_services
     from app.worker import run_worker
 
-    asyncio.run(run_worker(build_services(get_settings())))
+    run_role(run_worker(build_services(get_settings())))
     return 0

@@ -97,7 +97,9 @@ async def unknown_command(message: Message, talk: Talk) -> None:
 def build_router() -> Router:
     """A fresh router: a router attaches to one Dispatcher only (tests build many)."""
     router = Router(name="commands")
-    router.message.filter(private_chat)
+    # One cheap check first: most messages are not commands, and each Command filter
+    # parses the text again.
+    router.message.filter(private_chat, looks_like_command)
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))
     router.message.register(option_command, Command("language", "operator"))
