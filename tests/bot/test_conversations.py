@@ -138,7 +138,7 @@ async def test_menu_offers_every_group_and_the_second_wave_topics(harness: Harne
         for row in menu.reply_markup.inline_keyboard  # type: ignore[union-attr]
         for b in row
     }
-    assert labels["menu:police"] == "Полиция, депортация, возвращение домой"
+    assert labels["menu:police"] == "Проверка документов, депортация, возвращение домой"
     assert labels["menu:family"] == "Семья, здоровье и безопасность"
     for group, (_, intents) in GROUPS.items():
         harness.session.clear()
