@@ -19,13 +19,16 @@ from aiogram.types import InlineKeyboardButton
 from bot.keyboards import keyboard, option_rows
 from hotline.content import TELEGRAM_MAX_CHARS, ContentStore, render_answer_html
 from hotline.i18n import N_, translate
+from hotline.safety_texts import AUTOMATIC_ANSWER, HELP_LINES_HEADER
 from hotline.turns import (
+    AnsweredWhileWaiting,
     AskLanguage,
     OfferOptions,
     Reply,
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowHelpLines,
     ShowMissions,
 )
 from hotline.wording import (
@@ -38,7 +41,9 @@ from hotline.wording import (
     MISSIONS_HEADER,
     NUMBER_CHECKED,
     emergency_numbers,
+    help_lines,
     mission_lines,
+    say_text,
     ui_text,
 )
 from nlu.catalogue import LANGUAGES, Language
@@ -84,11 +89,14 @@ def render_reply(reply: Reply, content: ContentStore) -> list[Outgoing]:
         elif isinstance(action, ShowMissions):
             flush()
             messages.append(Outgoing(missions_html(language, action.keys, content)))
+        elif isinstance(action, ShowHelpLines):
+            flush()
+            messages.append(Outgoing(help_lines_html(language, action.keys, content)))
         elif isinstance(action, ShowAnswer):
             flush()
             current.add(answer_html(language, action.intent, content))
         elif isinstance(action, SayText):
-            part = t(language, action.msgid, **dict(action.params))
+            part = html.escape(say_text(language, action, content.contacts), quote=False)
             if current.rows or len(current.text) + len(part) + 2 > TELEGRAM_MAX_CHARS:
                 flush()  # text after buttons would read as if it belonged before them
             current.add(part)
@@ -104,7 +112,21 @@ def render_reply(reply: Reply, content: ContentStore) -> list[Outgoing]:
             messages.append(language_question(language))
         # Escalate and PauseForOperator are for the record and the relay; nothing to show.
     flush()
+    if any(isinstance(a, AnsweredWhileWaiting) for a in reply.actions):
+        return marked_automatic(language, messages)
     return messages
+
+
+def marked_automatic(language: Language, messages: list[Outgoing]) -> list[Outgoing]:
+    """Each message of the reply says it is an automatic answer: an operator's do not."""
+    label = f"🤖 <i>{t(language, AUTOMATIC_ANSWER)}</i>"
+    marked = []
+    for message in messages:
+        if len(label) + 2 + len(message.text) <= TELEGRAM_MAX_CHARS:
+            marked.append(Outgoing(f"{label}\n\n{message.text}", message.rows))
+        else:  # a long answer is not cut for the label: the label goes before it
+            marked += [Outgoing(label), message]
+    return marked
 
 
 def answer_html(language: Language, intent: str, content: ContentStore) -> str:
@@ -126,6 +148,15 @@ def emergency_html(language: Language, content: ContentStore) -> str:
     for number, name in emergency_numbers(language, content):
         lines.append(f"<b>{html.escape(number)}</b> — {html.escape(name)}")
     lines.append(html.escape(t(language, EMERGENCY_OTHER_WAY)))
+    return "\n".join(lines)
+
+
+def help_lines_html(language: Language, keys: tuple[str, ...], content: ContentStore) -> str:
+    """Helplines of content/contacts.yml, each with when its number was checked."""
+    lines = [f"<b>{t(language, HELP_LINES_HEADER)}</b>"]
+    for number, name, checked in help_lines(language, content.contacts, keys):
+        when = t(language, NUMBER_CHECKED, date=checked)
+        lines.append(f"<b>{html.escape(number)}</b> — {html.escape(name)} ({when})")
     return "\n".join(lines)
 
 

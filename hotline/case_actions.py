@@ -20,6 +20,7 @@ from typing import Final
 from hotline.escalation import CaseRef, EscalationRequest, Escalator
 from hotline.i18n import N_
 from hotline.metrics import Metrics
+from hotline.safety_response import BEFORE_NUMBERS, SAFETY_MSGIDS
 from hotline.spool import Spool
 from hotline.turns import (
     Action,
@@ -123,15 +124,22 @@ class CaseActions:
             return done
         failed: list[Action] = [EscalationFailed(action.level)]
         if risk_rank(action.level) >= risk_rank("high"):
-            # Risky and no case yet: the numbers and the safety advice, at once.
+            # Risky and no case yet: the numbers and the safety advice, at once (a safety
+            # response already carries the advice of the person's own situation).
             failed.append(ShowEmergencyNumbers())
-            failed.append(ShowAnswer(SAFETY_ANSWERS.get(action.level, "report_exploitation")))
+            if not _has_safety_advice(reply):
+                failed.append(ShowAnswer(SAFETY_ANSWERS.get(action.level, "report_exploitation")))
         failed.append(SayText(ESCALATION_FAILED))
         return failed
 
 
+def _has_safety_advice(reply: Reply) -> bool:
+    return any(isinstance(a, SayText) and a.msgid in SAFETY_MSGIDS for a in reply.actions)
+
+
 def _emergency_first(actions: list[Action]) -> list[Action]:
-    """One set of emergency numbers, before anything else; one copy of each answer."""
+    """One set of emergency numbers, before anything else but a few supportive words (to a
+    person who wants to die, those come first); one copy of each answer."""
     seen_answers: set[str] = set()
     kept: list[Action] = []
     emergency = False
@@ -144,4 +152,8 @@ def _emergency_first(actions: list[Action]) -> list[Action]:
                 continue
             seen_answers.add(action.intent)
         kept.append(action)
-    return [ShowEmergencyNumbers(), *kept] if emergency else kept
+    if not emergency:
+        return kept
+    first = [a for a in kept if isinstance(a, SayText) and a.msgid in BEFORE_NUMBERS]
+    rest = [a for a in kept if not (isinstance(a, SayText) and a.msgid in BEFORE_NUMBERS)]
+    return [*first, ShowEmergencyNumbers(), *rest]

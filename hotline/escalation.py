@@ -6,11 +6,21 @@ service (`hotline.cases.service.CaseService`) makes them durable cases with a re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Protocol
 
 from hotline.turns import Channel
 from nlu.catalogue import Language, RiskLevel, risk_rank
+
+
+class CallbackPreference(StrEnum):
+    """What a caller said about being called back: the phone may be in someone else's hands."""
+
+    SAFE = "safe"  # 1: yes, call me back on this number
+    UNSAFE = "unsafe"  # 2: do not call (the number is then not kept)
+    WHEN = "when"  # they said when it is safe (`callback_when`)
+    UNANSWERED = "unanswered"  # asked, and no answer came
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +35,8 @@ class EscalationRequest:
     excerpt: tuple[str, ...] = ()  # the person's recent messages that led here, oldest first
     recording_url: str | None = None
     callback_number: str | None = None  # phone cases only; encrypted at rest by the case store
+    callback_preference: CallbackPreference | None = None  # None: not asked (yet)
+    callback_when: str | None = None  # what the caller said about when; encrypted at rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +44,9 @@ class CaseRef:
     number: str
     level: RiskLevel
     is_new: bool = True
+    # An operator has claimed the case or written to the person: from then on the
+    # assistant stays quiet but for emergency numbers (ARCHITECTURE.md, operators).
+    taken: bool = False
 
 
 class Escalator(Protocol):
@@ -71,7 +86,8 @@ class RecordingEscalator:
             # A later request only ever raises the priority of an open case.
             number = existing.number
             level = max(existing.level, request.level, key=risk_rank)
-        ref = CaseRef(number=number, level=level, is_new=existing is None)
+        taken = existing is not None and existing.taken
+        ref = CaseRef(number=number, level=level, is_new=existing is None, taken=taken)
         self._open[request.user_key] = ref
         return ref
 
@@ -85,6 +101,12 @@ class RecordingEscalator:
 
     async def relay_from_person(self, user_key: str, text: str) -> None:
         self.relayed.append((user_key, text))
+
+    def take_case(self, user_key: str) -> None:
+        """Stand in for an operator's `/claim` or first reply (tests and `hotline chat`)."""
+        ref = self._open.get(user_key)
+        if ref is not None:
+            self._open[user_key] = replace(ref, taken=True)
 
     def close_case(self, user_key: str) -> None:
         """Stand in for an operator's `/close` (tests and `hotline chat`)."""

@@ -1,13 +1,18 @@
 """The dialogue policy: one turn in, the reply actions out, the same for every channel.
 
 Safety comes before helpfulness: risk is assessed on every message whatever its intent,
-accumulated over the conversation, and escalated before anything else is answered.
+accumulated over the conversation, and escalated before anything else is answered. What a
+person at risk is shown is one row of `hotline.safety_response`, chosen here once.
 
 The policy decides and returns actions; what concerns cases (`Escalate`, `RelayToCase`)
 is applied through the case service by `hotline.case_actions.CaseActions`, the one place
 where a case is opened or raised. A failing case service never silences the person:
 they get the emergency numbers and the safety advice, and the change is kept (spooled)
 and made when the database is back.
+
+While a case is open and no operator has taken it (claimed it or written), the assistant
+keeps answering, marked as automatic, and relays everything to the case; once an operator
+has taken it, the assistant is silent but for the emergency numbers.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ from hotline.escalation import CaseRef, Escalator
 from hotline.i18n import N_
 from hotline.keyed_lock import KeyedLock
 from hotline.metrics import Metrics
+from hotline.safety_response import SafetyRow, concern_row, first_steps, row_actions, safety_row
+from hotline.safety_texts import CASE_NEXT, CONCERN
 from hotline.spool import Spool
 from hotline.state import ConversationState, ConversationStore, TurnRecord
 from hotline.turns import (
     Action,
+    AnsweredWhileWaiting,
     AskLanguage,
     Escalate,
     EscalationFailed,
@@ -52,8 +60,13 @@ log = logging.getLogger(__name__)
 DEFAULT_LANGUAGE: Final[Language] = "ky"
 # Answers about reaching a Kyrgyz embassy: shown with the missions of the place named.
 ANSWERS_WITH_MISSIONS: Final = frozenset({"contacts"})
-# Topics still answered in the reply that escalates: the rest would only repeat the alarm.
-ANSWERED_WHILE_ESCALATING: Final = frozenset(opt.TOPICS) - {"emergency", "report_exploitation"}
+# Topics still answered in the reply that escalates: the rest would only repeat the alarm,
+# or name a situation the safety response has already named rightly.
+ANSWERED_WHILE_ESCALATING: Final = frozenset(opt.TOPICS) - {
+    "emergency",
+    "report_exploitation",
+    "violence_support",
+}
 
 # What a person is told, in their language; kept here so extraction finds them.
 GREETING = N_(
@@ -64,12 +77,6 @@ OUT_OF_SCOPE = N_("I can only help with work, documents and safety abroad. Choos
 GOODBYE = N_("Take care! Write any time, day or night.")
 GLAD = N_("I am glad it helped.")
 SORRY = N_("I am sorry. An operator of Hotline 189 can help you in person.")
-CONCERN = N_("This can become serious. If you want, an operator of Hotline 189 will help you.")
-HIGH_NEXT = N_(
-    "What you describe is a warning sign of forced labour. I have passed your conversation "
-    "to Hotline 189 (case %(case)s). An operator will write to you here; keep this chat open. "
-    "You can delete this chat with /forget at any time."
-)
 OPERATOR_NEXT = N_(
     "I have asked an operator of Hotline 189 to write to you here (case %(case)s). "
     "Please wait; keep this chat open."
@@ -78,7 +85,7 @@ EMERGENCY_NEXT = N_(
     "Call the emergency number now if you can. I have also alerted Hotline 189 with top "
     "priority (case %(case)s); an operator will write to you here."
 )
-__all__ = ["ESCALATION_FAILED", "CaseUnknown", "DialoguePolicy"]
+__all__ = ["CONCERN", "ESCALATION_FAILED", "CaseUnknown", "DialoguePolicy"]
 LANGUAGE_SET = N_("I will answer in this language.")
 WITH_OPERATOR = N_("An operator has your message and will answer here.")
 
@@ -221,30 +228,23 @@ class DialoguePolicy:
         if state.unreachable:
             state = replace(state, unreachable=False)  # they wrote, so they can be reached
 
-        actions: list[Action] = []
-        in_case = isinstance(case, CaseRef)
+        open_case = case if isinstance(case, CaseRef) else None
         must_escalate = risk_rank(risk.level) >= risk_rank("high") and (
             risk_rank(risk.level) > risk_rank(state.escalated_level)
-            or (not in_case and risk_rank(level) >= risk_rank("high"))
+            or (open_case is None and risk_rank(level) >= risk_rank("high"))
         )
-        if must_escalate:
-            reason = "emergency" if risk.level == "emergency" else "risk"
-            state, escalation = self._escalate(state, risk, reason, parsed.intent)
-            actions += escalation
-        if isinstance(case, CaseRef) or must_escalate:
-            if isinstance(case, CaseRef):
-                actions += [RelayToCase(text), PauseForOperator(case.number)]
-            elif self._confident(parsed) and parsed.intent in ANSWERED_WHILE_ESCALATING:
-                # Their question still deserves an answer while an operator is on the way.
-                actions.append(ShowAnswer(parsed.intent))
-                self.metrics.inc("answers_total", intent=parsed.intent)
+        actions: list[Action]
+        if open_case is not None and open_case.taken:
+            state, actions = self._while_taken(state, parsed, risk, must_escalate)
+            actions += [RelayToCase(text), PauseForOperator(open_case.number)]
         else:
-            state, answer = self._answer_text(state, language, parsed)
-            actions += answer
-            if risk_rank(risk.level) >= risk_rank("concern"):
-                actions += [SayText(CONCERN), OfferOptions((opt.operator(),))]
-            if isinstance(case, CaseUnknown):
-                # Whether a case is open is unknown: the message is kept, and relayed if so.
+            state, actions = self._respond(state, language, parsed, risk, must_escalate, case)
+            if open_case is not None:
+                # Nobody has taken the case yet: answer, say so, and keep the operator informed.
+                actions = [AnsweredWhileWaiting(open_case.number), *actions, RelayToCase(text)]
+            elif isinstance(case, CaseUnknown) and not must_escalate:
+                # Whether a case is open is unknown: the message is kept, and relayed if so
+                # (an escalation carries it in its excerpt already).
                 actions.append(RelayToCase(text))
         if state.language is not None and state.language != language:
             # The person asked for the other language: this reply is already in it.
@@ -253,6 +253,73 @@ class DialoguePolicy:
         if switched_from is not None:
             actions.append(OfferOptions((opt.language(switched_from),)))
         return state, Reply(language, tuple(actions), switched_language=switched_from is not None)
+
+    def _respond(
+        self,
+        state: ConversationState,
+        language: Language,
+        parsed: ParseResult,
+        risk: RiskAssessment,
+        must_escalate: bool,
+        case: CaseLookup,
+    ) -> tuple[ConversationState, list[Action]]:
+        """The reply when no operator has taken a case: safety first, then the answer."""
+        in_case = isinstance(case, CaseRef)
+        situations = parsed.risk.situations or risk.situations
+        if must_escalate:
+            row = safety_row(situations, risk.level)
+            assert row is not None  # at least high
+            state, actions = self._safety(state, row, risk, parsed.intent)
+            return state, actions + self._question(parsed)
+        turn_level = parsed.risk.level
+        if in_case and risk_rank(turn_level) >= risk_rank("high"):
+            # The operators already have it: the first steps again, and no second case.
+            row = safety_row(situations, turn_level)
+            assert row is not None
+            return state, [*first_steps(row), SayText(WITH_OPERATOR), *self._question(parsed)]
+        if in_case and self._confident(parsed) and parsed.intent == "ask_operator":
+            return state, [SayText(WITH_OPERATOR)]
+        state, actions = self._answer_text(state, language, parsed)
+        if not in_case and risk_rank(risk.level) >= risk_rank("concern"):
+            offer = concern_row(situations).text or CONCERN
+            actions += [SayText(offer), OfferOptions((opt.operator(),))]
+        return state, actions
+
+    def _safety(
+        self, state: ConversationState, row: SafetyRow, risk: RiskAssessment, intent: str
+    ) -> tuple[ConversationState, list[Action]]:
+        """The row's parts as actions; its CASE part opens or raises the person's case."""
+        level = max(risk.level, row.level, key=risk_rank)
+        reason = "emergency" if level == "emergency" else "risk"
+        state, escalate = self._case(state, level, risk.indicators, reason, intent)
+        self.metrics.inc("safety_responses_total", level=row.level, situation=row.situation or "-")
+        return state, row_actions(row, escalate)
+
+    def _while_taken(
+        self,
+        state: ConversationState,
+        parsed: ParseResult,
+        risk: RiskAssessment,
+        must_escalate: bool,
+    ) -> tuple[ConversationState, list[Action]]:
+        """An operator has the case: quiet, but for the emergency numbers; risk still raises it."""
+        actions: list[Action] = []
+        if must_escalate:
+            reason = "emergency" if risk.level == "emergency" else "risk"
+            state, escalate = self._case(
+                state, risk.level, risk.indicators, reason, parsed.intent, next_msgid=None
+            )
+            actions.append(escalate)
+        if parsed.risk.level == "emergency" or (must_escalate and risk.level == "emergency"):
+            actions.insert(0, ShowEmergencyNumbers())
+        return state, actions
+
+    def _question(self, parsed: ParseResult) -> list[Action]:
+        """Their question still deserves an answer while an operator is on the way."""
+        if not self._confident(parsed) or parsed.intent not in ANSWERED_WHILE_ESCALATING:
+            return []
+        self.metrics.inc("answers_total", intent=parsed.intent)
+        return [ShowAnswer(parsed.intent)]
 
     def _choose_language(
         self, state: ConversationState, parsed: ParseResult, hint: Language | None
@@ -345,10 +412,12 @@ class DialoguePolicy:
             language = next(lang for lang in LANGUAGES if lang == argument)
             state = replace(state, language=language)
             return state, Reply(language, (SayText(GREETING), OfferOptions(opt.top_menu())))
-        if isinstance(case, CaseRef):
+        if isinstance(case, CaseRef) and case.taken:
             return state, Reply(language, (SayText(WITH_OPERATOR), PauseForOperator(case.number)))
         actions: list[Action]
-        if kind == "intent" and argument in opt.TOPICS:
+        if isinstance(case, CaseRef) and option_id == opt.OPERATOR:
+            actions = [SayText(WITH_OPERATOR)]  # they have a case already
+        elif kind == "intent" and argument in opt.TOPICS:
             actions = self._answer(state, language, argument)
             state = replace(state, last_intent=argument)
         elif kind == "menu" and argument in opt.GROUPS:
@@ -361,6 +430,8 @@ class DialoguePolicy:
             actions = self._feedback(option_id == opt.HELPFUL_YES, state)
         else:
             actions = [OfferOptions(opt.top_menu(), CHOOSE_TOPIC)]
+        if isinstance(case, CaseRef):
+            actions.insert(0, AnsweredWhileWaiting(case.number))
         return state, Reply(language, tuple(actions))
 
     def _feedback(self, helped: bool, state: ConversationState) -> list[Action]:
@@ -385,22 +456,38 @@ class DialoguePolicy:
     def _escalate(
         self, state: ConversationState, risk: RiskAssessment, reason: str, intent: str | None
     ) -> tuple[ConversationState, list[Action]]:
-        """Decide to open or raise the person's case; `CaseActions` makes it happen."""
+        """The person asked for an operator: open or raise their case at the level so far."""
         level = risk.level
         actions: list[Action] = [ShowEmergencyNumbers()] if level == "emergency" else []
-        next_msgid = {"emergency": EMERGENCY_NEXT, "high": HIGH_NEXT}.get(level, OPERATOR_NEXT)
-        actions.append(
-            Escalate(
-                level,
-                risk.indicators,
-                reason,
-                intent=intent,
-                excerpt=tuple(t.text for t in state.turns),
-                next_msgid=next_msgid,
-            )
+        state, escalate = self._case(state, level, risk.indicators, reason, intent)
+        return state, [*actions, escalate]
+
+    def _case(
+        self,
+        state: ConversationState,
+        level: RiskLevel,
+        indicators: tuple[str, ...],
+        reason: str,
+        intent: str | None,
+        next_msgid: str | None = "",
+    ) -> tuple[ConversationState, Escalate]:
+        """Decide to open or raise the person's case; `CaseActions` makes it happen.
+
+        `next_msgid`: what the person is told once the case exists; "" for the level's own
+        words, None for nothing (an operator already has the case).
+        """
+        if next_msgid == "":
+            next_msgid = {"emergency": EMERGENCY_NEXT, "high": CASE_NEXT}.get(level, OPERATOR_NEXT)
+        escalate = Escalate(
+            level,
+            indicators,
+            reason,
+            intent=intent,
+            excerpt=tuple(t.text for t in state.turns),
+            next_msgid=next_msgid,
         )
         escalated = max(state.escalated_level, level, key=risk_rank)
-        return replace(state, escalated_level=escalated), actions
+        return replace(state, escalated_level=escalated), escalate
 
 
 def _level(value: str) -> RiskLevel:

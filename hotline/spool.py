@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 from hotline.cases.crypto import Sealer
-from hotline.escalation import EscalationRequest
+from hotline.escalation import CallbackPreference, EscalationRequest
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,8 @@ async def _apply(entry: SpoolEntry, changes: CaseChanges) -> None:
         data = dict(entry.request)
         data["indicators"] = tuple(data.get("indicators", ()))
         data["excerpt"] = tuple(data.get("excerpt", ()))
+        if data.get("callback_preference") is not None:
+            data["callback_preference"] = CallbackPreference(data["callback_preference"])
         await changes.escalate(EscalationRequest(**data))
     elif entry.op == "relay":
         await changes.relay_from_person(entry.user_key, entry.text)

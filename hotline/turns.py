@@ -41,6 +41,11 @@ class ShowAnswer:
 class SayText:
     msgid: str  # gettext msgid, rendered in the reply language
     params: tuple[tuple[str, str], ...] = ()
+    # Parameters that are phone numbers: (parameter, key of content/contacts.yml), filled in
+    # from the contacts when the text is shown, so that no number is ever written in code.
+    contacts: tuple[tuple[str, str], ...] = ()
+    # What the phone says instead (a prompt of ivr.yml); None: the phone says nothing of it.
+    prompt: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,14 @@ class AskLanguage:
 @dataclass(frozen=True, slots=True)
 class ShowEmergencyNumbers:
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class ShowHelpLines:
+    """Helplines from content/contacts.yml (each with its source there), after a header."""
+
+    keys: tuple[str, ...]  # contact keys
+    prompt: str | None = None  # what the phone says instead (a prompt of ivr.yml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +114,17 @@ class RelayToCase:
 
 @dataclass(frozen=True, slots=True)
 class PauseForOperator:
-    """A case is open: the bot stays quiet and an operator answers."""
+    """An operator has taken the case: the bot stays quiet (but for emergency numbers)."""
 
     case_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredWhileWaiting:
+    """A case is open and no operator has taken it yet: the assistant still answers, and
+    every message of this reply is marked as an automatic answer."""
+
+    case_number: str
 
 
 Action = (
@@ -113,10 +134,12 @@ Action = (
     | AskLanguage
     | ShowEmergencyNumbers
     | ShowMissions
+    | ShowHelpLines
     | Escalate
     | EscalationFailed
     | RelayToCase
     | PauseForOperator
+    | AnsweredWhileWaiting
 )
 
 

@@ -10,7 +10,7 @@ from typing import Final, Protocol
 from hotline.content import AnswerNotFound, Contact
 from hotline.content.missions import Missions
 from hotline.i18n import N_, translate
-from hotline.turns import Option
+from hotline.turns import Option, SayText
 from nlu.catalogue import Language
 
 # Russia first: most migrants from Kyrgyzstan work there. 112 works without a SIM card.
@@ -90,6 +90,30 @@ def emergency_numbers(language: Language, content: Titles) -> list[tuple[str, st
         (contact.number, contact.names[language])
         for key in EMERGENCY_CONTACTS
         if (contact := content.contacts.get(key)) is not None
+    ]
+
+
+def say_text(language: Language, action: SayText, contacts: Mapping[str, Contact]) -> str:
+    """A `SayText` in `language`, its number parameters filled in from content/contacts.yml."""
+    params: dict[str, object] = dict(action.params)
+    for name, key in action.contacts:
+        # A contact that is missing is caught by the tests of every safety response; the
+        # text is still shown, with the emergency list it always stands under.
+        contact = contacts.get(key)
+        params[name] = contact.number if contact is not None else "—"
+    return (
+        translate(language, action.msgid, **params) if params else ui_text(language, action.msgid)
+    )
+
+
+def help_lines(
+    language: Language, contacts: Mapping[str, Contact], keys: Sequence[str]
+) -> list[tuple[str, str, str]]:
+    """(number, what it is, when it was checked) of each helpline; each has a source there."""
+    return [
+        (contact.number, contact.names[language], contact.checked)
+        for key in keys
+        if (contact := contacts.get(key)) is not None
     ]
 
 

@@ -63,6 +63,7 @@ def build_ivr_app(services: IvrServices) -> web.Application:
     ivr.router.add_post("/menu", routes.menu)
     ivr.router.add_post("/answer", routes.answer)
     ivr.router.add_post("/dial", routes.dial_result)
+    ivr.router.add_post("/callback", routes.callback_answer)
     ivr.router.add_post("/recorded", routes.recorded)
     ivr.router.add_post("/recording", routes.recording_status)
     ivr.router.add_get(r"/audio/{lang}/{name}", audio_handler(library))

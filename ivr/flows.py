@@ -8,14 +8,18 @@ from collections.abc import Sequence
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from hotline.safety_response import safety_row
 from hotline.turns import (
+    AnsweredWhileWaiting,
     AskLanguage,
     Escalate,
     EscalationFailed,
     PauseForOperator,
     Reply,
+    SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowHelpLines,
     Turn,
 )
 from ivr.audio import answer_key
@@ -137,9 +141,12 @@ def _answer_step(
 
 
 async def help_now(ctx: IvrContext, caller: Caller, language: Language) -> VoiceResponse:
-    """The emergency numbers, then a human, reported as an emergency."""
+    """The emergency numbers and a safety line, then a human, reported as an emergency."""
     response = VoiceResponse()
-    ctx.speaker.prompt(response, language, "emergency")
+    row = safety_row((), "emergency")
+    assert row is not None
+    for prompt in row.phone_prompts():
+        ctx.speaker.prompt(response, language, prompt)
     ctx.count("ivr_help_now_total", language=language)
     return await connect_to_human(
         ctx, caller, language, response, level="emergency", intent="emergency"
@@ -149,16 +156,30 @@ async def help_now(ctx: IvrContext, caller: Caller, language: Language) -> Voice
 async def report_now(
     ctx: IvrContext, caller: Caller, language: Language, intent: str
 ) -> VoiceResponse:
-    """The answer's short safety advice, then a human, reported as a high-risk case."""
+    """ "It is happening to me or someone close" (the trafficking menu): the safety line of
+    someone held, how to get help at once, then a human, reported as a high-risk case."""
     response = VoiceResponse()
-    try:
-        summary = ctx.services.content.answer(language, intent).summary
-    except LookupError:
-        pass  # the transfer matters more than the advice
-    else:
-        ctx.speaker.text(response, language, answer_key(intent), summary)
+    row = safety_row(("forced_labour",), "high")
+    assert row is not None
+    for prompt in row.phone_prompts():
+        ctx.speaker.prompt(response, language, prompt)
     ctx.count("ivr_report_now_total", language=language)
     return await connect_to_human(ctx, caller, language, response, level="high", intent=intent)
+
+
+def safety_prompts(reply: Reply) -> list[str]:
+    """What the phone says of a reply before the transfer: the prompts of its safety
+    response (`hotline.safety_response`), in order, each once."""
+    prompts: list[str] = []
+    for action in reply.actions:
+        prompt: str | None = None
+        if isinstance(action, ShowEmergencyNumbers):
+            prompt = "emergency"
+        elif isinstance(action, SayText | ShowHelpLines):
+            prompt = action.prompt
+        if prompt is not None and prompt not in prompts:
+            prompts.append(prompt)
+    return prompts
 
 
 async def ask_policy(ctx: IvrContext, turn: Turn) -> Reply:
@@ -188,17 +209,22 @@ async def render_reply(
     answer = next((a for a in reply.actions if isinstance(a, ShowAnswer)), None)
     escalate = next((a for a in reply.actions if isinstance(a, Escalate)), None)
     emergency = any(isinstance(a, ShowEmergencyNumbers) for a in reply.actions)
-    paused = any(isinstance(a, PauseForOperator) for a in reply.actions)
+    # A case is open: on the phone, the operator answers (voicemail off duty).
+    paused = any(isinstance(a, PauseForOperator | AnsweredWhileWaiting) for a in reply.actions)
     # No case could be opened just now: on the phone, a human must take over.
-    failed = any(isinstance(a, EscalationFailed) for a in reply.actions)
-    if escalate is not None or emergency or paused or failed:
-        level: RiskLevel = "emergency" if emergency else "high" if failed else "none"
+    failure = next((a for a in reply.actions if isinstance(a, EscalationFailed)), None)
+    if escalate is not None or emergency or paused or failure is not None:
+        # The level the core decided; the numbers alone say emergency only without one (a
+        # missing child at `high` is given the numbers too).
+        level: RiskLevel = "emergency" if emergency else "none"
         indicators: tuple[str, ...] = ()
         if escalate is not None:
-            level, indicators = max(level, escalate.level, key=risk_rank), escalate.indicators
+            level, indicators = escalate.level, escalate.indicators
+        elif failure is not None:
+            level = max(failure.level, "high", key=risk_rank)
         response = VoiceResponse()
-        if emergency:
-            ctx.speaker.prompt(response, language, "emergency")
+        for prompt in safety_prompts(reply):
+            ctx.speaker.prompt(response, language, prompt)
         intent = answer.intent if answer else None
         return await connect_to_human(
             ctx,

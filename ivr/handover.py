@@ -4,6 +4,10 @@ A call passes several routes on its way to a human (key 0, the transfer, no answ
 voicemail, the recording). Each reports through the core's one escalation path
 (`CaseActions.escalate`), and only what is new: the call state remembers what the case
 service already has, so a call opens at most one case and raises it, never more.
+
+The phone may be in someone else's hands, so before the message is recorded the caller is
+asked whether a call back is safe (1 yes, 2 no, or say when); the answer goes to the case
+with the number, and "no" means the number is not kept at all.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from typing import Final, Literal
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.escalation import EscalationRequest
+from hotline.escalation import CallbackPreference, EscalationRequest
 from ivr.caller import Caller
 from ivr.context import IvrContext
 from ivr.failures import log_failure
 from ivr.state import CallState
+from ivr.twiml import gather
 from nlu.catalogue import RISK_LEVELS, Language, RiskLevel
 
 log = logging.getLogger(__name__)
@@ -26,6 +31,8 @@ log = logging.getLogger(__name__)
 REPORT_TIMEOUT_SECONDS: Final = 3.0
 VOICEMAIL_MAX_SECONDS: Final = 180
 DIAL_SUCCESS: Final = frozenset({"completed", "answered"})
+CALLBACK_KEYS: Final = {"1": CallbackPreference.SAFE, "2": CallbackPreference.UNSAFE}
+CALLBACK_WHEN_MAX_CHARS: Final = 200
 
 
 async def report(
@@ -37,11 +44,14 @@ async def report(
     *,
     intent: str | None = None,
     recording_url: str | None = None,
+    callback_preference: CallbackPreference | None = None,
+    callback_when: str | None = None,
 ) -> None:
     """Tell the case service what is new about the call; a failure never stops the call."""
-    callback = caller.callback_number if reason == "voicemail" else None
+    unsafe = state.callback == CallbackPreference.UNSAFE
+    callback = caller.callback_number if reason == "voicemail" and not unsafe else None
     facts = f"{state.level}{'+callback' if callback else ''}"
-    if not recording_url and _covered(state.reported, facts):
+    if not recording_url and not callback_preference and _covered(state.reported, facts):
         return  # the case already has this: no second escalation, no notice
     request = EscalationRequest(
         user_key=caller.key,
@@ -53,6 +63,8 @@ async def report(
         intent=intent,
         recording_url=recording_url,
         callback_number=callback,
+        callback_preference=callback_preference,
+        callback_when=callback_when,
     )
     try:
         async with asyncio.timeout(REPORT_TIMEOUT_SECONDS):
@@ -135,15 +147,51 @@ async def voicemail(
     *,
     remind_emergency: bool = False,
 ) -> VoiceResponse:
-    """Ask for a message after the tone; operators call back on the caller's number."""
+    """Say why nobody answers, ask whether a call back is safe, then take a message."""
     reason_prompt = "operators_closed" if why == "closed" else "operators_busy"
     ctx.speaker.prompt(response, language, reason_prompt)
     if remind_emergency:
         ctx.speaker.prompt(response, language, "emergency")
-    ctx.speaker.prompt(response, language, "voicemail")
-    # Reported before recording, so a caller who hangs up at the tone still gets a callback.
+    # Reported before recording, so a caller who hangs up now still gets a case.
     await report(ctx, caller, language, state, "voicemail")
     ctx.count("ivr_voicemails_total", language=language, why=why)
+    if caller.callback_number is None:
+        return record_message(ctx, language, response)  # a withheld number: nothing to ask
+    action = ctx.links.route("callback", l=language)
+    question = gather(
+        response,
+        action,
+        speech_language=ctx.speech_language(language),
+        hints=ctx.prompts.speech_hints.get(language, ""),
+        timeout=6,
+    )
+    ctx.speaker.prompt(question, language, "callback_question")
+    response.redirect(action, method="POST")
+    return response
+
+
+async def take_callback_answer(
+    ctx: IvrContext, caller: Caller, language: Language, digits: str, speech: str
+) -> VoiceResponse:
+    """Store what the caller said about a call back with the case, then record the message."""
+    choice = CALLBACK_KEYS.get(digits)
+    if choice is None:
+        choice = CallbackPreference.WHEN if speech else CallbackPreference.UNANSWERED
+    when = speech[:CALLBACK_WHEN_MAX_CHARS] if choice is CallbackPreference.WHEN else None
+    state = await ctx.store.get_call(caller.call_sid)
+    state.callback = choice.value
+    state.caller_key = state.caller_key or caller.key
+    await ctx.store.save_call(caller.call_sid, state)
+    ctx.count("ivr_callback_answers_total", choice=choice.value)
+    await report(
+        ctx, caller, language, state, "voicemail", callback_preference=choice, callback_when=when
+    )
+    return record_message(ctx, language, VoiceResponse())
+
+
+def record_message(ctx: IvrContext, language: Language, response: VoiceResponse) -> VoiceResponse:
+    """After the tone, what happened (and where, if safe); # ends it."""
+    ctx.speaker.prompt(response, language, "voicemail_record")
     response.record(
         action=ctx.links.route("recorded", l=language),
         method="POST",

@@ -36,6 +36,18 @@ PROMPT_NAMES: Final[tuple[str, ...]] = (
     "goodbye",
     "technical_problem",
     "answer_missing",
+    # The phone's lines of the safety responses (hotline.safety_response), said before the
+    # transfer; and the voicemail's question whether a call back is safe.
+    "safety_suicide",
+    "crisis_line",
+    "safety_held",
+    "safety_violence",
+    "safety_search",
+    "safety_medical",
+    "safety_generic",
+    "callback_question",
+    "voicemail_record",
+    "voicemail_thanks_no_call",
 )
 
 

@@ -11,7 +11,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.context import IVR_CONTEXT, IvrContext
 from ivr.failures import log_failure
-from ivr.handover import connect_to_human, voicemail
+from ivr.handover import connect_to_human, record_message, voicemail
 from ivr.signature import UNSIGNED_PREFIX
 from ivr.twiml import render_twiml
 
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # Steps after which a caller must not be put through again: the operator was already
 # tried (dial), the message is already taken (recorded), or nobody is listening (recording).
 _AFTER_DIAL: Final = "/ivr/dial"
+_BEFORE_RECORDING: Final = "/ivr/callback"  # the caller was about to leave a message
 _NO_CALLER: Final = frozenset({"/ivr/recording"})
 _DONE: Final = frozenset({"/ivr/recorded"})
 
@@ -60,6 +61,8 @@ async def rescue_twiml(ctx: IvrContext, request: web.Request) -> VoiceResponse:
         response.hangup()
         return response
     ctx.speaker.prompt(response, language, "technical_problem")
+    if request.path == _BEFORE_RECORDING:
+        return record_message(ctx, language, response)
     if request.path == _AFTER_DIAL:
         state = await ctx.store.get_call(caller.call_sid)
         return await voicemail(ctx, caller, language, response, state, "busy")

@@ -7,10 +7,17 @@ from typing import Final
 from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.escalation import CallbackPreference
 from hotline.turns import Turn
 from ivr import flows
 from ivr.context import IVR_CONTEXT, parse_language, parse_menu
-from ivr.handover import DIAL_SUCCESS, connect_to_human, report_recording, voicemail
+from ivr.handover import (
+    DIAL_SUCCESS,
+    connect_to_human,
+    report_recording,
+    take_callback_answer,
+    voicemail,
+)
 from ivr.menus import (
     BACK_KEY,
     LANGUAGE_KEYS,
@@ -155,6 +162,18 @@ async def dial_result(request: web.Request) -> web.Response:
     )
 
 
+async def callback_answer(request: web.Request) -> web.Response:
+    """POST /ivr/callback: 1 call me back, 2 do not call, or when (said); then the message."""
+    ctx = request.app[IVR_CONTEXT]
+    form = ctx.form(request)
+    digits = form.get("Digits", "")
+    speech = form.get("SpeechResult", "").strip()
+    language = ctx.language_of(request)
+    return render_twiml(
+        await take_callback_answer(ctx, ctx.caller(request), language, digits, speech)
+    )
+
+
 async def recorded(request: web.Request) -> web.Response:
     """POST /ivr/recorded: the <Record> action; the recording goes to the operators."""
     ctx = request.app[IVR_CONTEXT]
@@ -164,7 +183,11 @@ async def recorded(request: web.Request) -> web.Response:
     if url:
         await report_recording(ctx, caller, language, url)
     response = VoiceResponse()
-    ctx.speaker.prompt(response, language, "voicemail_thanks")
+    state = await ctx.store.get_call(caller.call_sid)
+    unsafe = state.callback == CallbackPreference.UNSAFE
+    ctx.speaker.prompt(
+        response, language, "voicemail_thanks_no_call" if unsafe else "voicemail_thanks"
+    )
     response.hangup()
     return render_twiml(response)
 

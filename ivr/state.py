@@ -39,6 +39,8 @@ class CallState:
     caller_key: str | None = None  # the salted hash; Twilio's recording callback has no From
     # What the case service already has about this call: "level", "level+callback".
     reported: str = ""
+    # What the caller said about a call back (a `CallbackPreference` value); "" not asked.
+    callback: str = ""
 
     def raise_level(self, level: RiskLevel, indicators: tuple[str, ...]) -> None:
         self.level = max(self.level, level, key=risk_rank)
@@ -61,6 +63,7 @@ class CallState:
             bool(data.get("recording_reported", False)),
             key if isinstance(key, str) else None,
             str(data.get("reported", "")),
+            str(data.get("callback", "")),
         )
 
 

@@ -15,8 +15,10 @@ from hotline import options as opt
 from hotline.content import ContentStore
 from hotline.i18n import translate
 from hotline.policy import DialoguePolicy
+from hotline.safety_texts import AUTOMATIC_ANSWER, HELP_LINES_HEADER
 from hotline.settings import get_settings
 from hotline.turns import (
+    AnsweredWhileWaiting,
     AskLanguage,
     Escalate,
     OfferOptions,
@@ -26,6 +28,7 @@ from hotline.turns import (
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
+    ShowHelpLines,
     ShowMissions,
     Turn,
 )
@@ -38,8 +41,10 @@ from hotline.wording import (
     MISSIONS_HEADER,
     NUMBER_CHECKED,
     emergency_numbers,
+    help_lines,
     mission_lines,
     option_label,
+    say_text,
 )
 from nlu.catalogue import LANGUAGES, Language
 
@@ -126,13 +131,19 @@ def render_plain(reply: Reply, content: ContentStore) -> tuple[list[str], list[O
                 f"   {number}  {name}" for number, name in emergency_numbers(language, content)
             ]
             lines.append(f"   {translate(language, EMERGENCY_OTHER_WAY)}")
+        elif isinstance(action, ShowHelpLines):
+            lines.append(translate(language, HELP_LINES_HEADER))
+            lines += [
+                f"   {number}  {name} ({translate(language, NUMBER_CHECKED, date=checked)})"
+                for number, name, checked in help_lines(language, content.contacts, action.keys)
+            ]
         elif isinstance(action, ShowMissions):
             lines += missions_plain(language, content, action.keys)
         elif isinstance(action, ShowAnswer):
             answer = content.answer(language, action.intent)
             lines += [f"== {answer.title} ==", answer.body_markdown.strip()]
         elif isinstance(action, SayText):
-            lines.append(translate(language, action.msgid, **dict(action.params)))
+            lines.append(say_text(language, action, content.contacts))
         elif isinstance(action, OfferOptions):
             if action.prompt_msgid:
                 lines.append(translate(language, action.prompt_msgid))
@@ -147,7 +158,10 @@ def render_plain(reply: Reply, content: ContentStore) -> tuple[list[str], list[O
         elif isinstance(action, Escalate):
             lines.append(f"[escalated: case {action.case_number}, risk {action.level}]")
         elif isinstance(action, PauseForOperator):
-            lines.append(f"[case {action.case_number} is open: an operator answers]")
+            # As on Telegram: the operator who took the case answers; nothing else is said.
+            lines.append(f"[sent to the operator of case {action.case_number}]")
+    if any(isinstance(a, AnsweredWhileWaiting) for a in reply.actions):
+        lines.insert(0, f"[{translate(language, AUTOMATIC_ANSWER)}]")
     return lines, offered
 
 

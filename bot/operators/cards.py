@@ -16,6 +16,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.operators.hours import BISHKEK
 from hotline.cases.store import CaseView
+from hotline.escalation import CallbackPreference
 from nlu.catalogue import INDICATORS
 
 TOPIC_NAME_MAX: Final = 128
@@ -66,6 +67,16 @@ LANGUAGES: Final[dict[str, str]] = {"ky": "кыргызский", "ru": "рус�
 # Colours Telegram allows for a topic icon; fixed at creation, so they follow the first level.
 TOPIC_COLOURS: Final[dict[str, int]] = {"emergency": 0xFB6F5F, "high": 0xFFD67E}
 TOPIC_COLOUR_DEFAULT: Final = 0x6FB9F0
+CALLBACK_UNSAFE_LINE: Final = (
+    "⛔ НЕ ПЕРЕЗВАНИВАТЬ: человек сказал, что звонить ему небезопасно. Номер не сохранён."
+)
+CALLBACK_NOT_SAID: Final = (
+    "⚠️ Безопасно ли перезванивать, человек не сказал: телефон может быть в чужих руках, "
+    "начните разговор осторожно."
+)
+CALLBACK_SAFETY: Final[dict[str, str]] = {
+    CallbackPreference.SAFE: "✅ Человек сказал, что перезвонить на этот номер можно.",
+}
 COMMANDS_HELP: Final = (
     "/claim — взять дело · /note текст — заметка (человеку не уходит) · /close — закрыть. "
     "Всё остальное, что вы напишете в этой теме, получит человек — без вашего имени."
@@ -122,9 +133,7 @@ def card_html(case: CaseView, now: datetime) -> str:
     if case.recording_url:
         url = html.escape(case.recording_url, quote=True)
         lines.append(f'<b>Запись:</b> <a href="{url}">прослушать</a>')
-    if case.callback_number:
-        done = " (перезвонили ✅)" if case.callback_done else ""
-        lines.append(f"<b>Перезвонить:</b> <code>{html.escape(case.callback_number)}</code>{done}")
+    lines += callback_lines(case)
     if case.excerpt:
         excerpt = "\n".join(f"— {line}" for line in case.excerpt)
         if len(excerpt) > CARD_EXCERPT_MAX:
@@ -138,8 +147,25 @@ def card_html(case: CaseView, now: datetime) -> str:
     return "\n".join(lines)
 
 
+def callback_lines(case: CaseView) -> list[str]:
+    """Whether and when the caller may be called back, as they said it, before the number."""
+    if case.callback_preference == CallbackPreference.UNSAFE:
+        return [f"<b>{CALLBACK_UNSAFE_LINE}</b>"]
+    if not case.callback_number:
+        return []
+    done = " (перезвонили ✅)" if case.callback_done else ""
+    number = f"<b>Перезвонить:</b> <code>{html.escape(case.callback_number)}</code>{done}"
+    if case.callback_preference == CallbackPreference.WHEN and case.callback_when:
+        said = html.escape(case.callback_when)
+        return [number, f"🕒 <b>Когда звонить безопасно</b> (со слов человека): «{said}»"]
+    return [number, CALLBACK_SAFETY.get(case.callback_preference or "", CALLBACK_NOT_SAID)]
+
+
 def card_keyboard(case: CaseView) -> InlineKeyboardMarkup | None:
-    """Phone cases with a number to call back get a "Callback done" button."""
+    """Phone cases with a number to call back get a "Callback done" button; never one whose
+    caller said a call back is unsafe."""
+    if case.callback_preference == CallbackPreference.UNSAFE:
+        return None
     if case.callback_number is None or case.callback_done or case.status == "closed":
         return None
     button = InlineKeyboardButton(

@@ -154,6 +154,10 @@ async def callback_done(
         await query.answer(say.NOT_OPERATOR, show_alert=True)
         return
     outcome = await cases.callback_done(callback_data.case_id, operator_of(query.from_user))
+    if outcome is Outcome.CALLBACK_UNSAFE:
+        await query.answer(say.CALLBACK_UNSAFE, show_alert=True)
+        _wake(case_outbox)
+        return
     if outcome is not Outcome.DONE:
         await query.answer(say.NO_CASE, show_alert=True)
         return

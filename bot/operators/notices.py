@@ -51,6 +51,10 @@ UNVERIFIED: Final = (
     "Ничего не отправлено: повторите, пожалуйста."
 )
 CALLBACK_DONE: Final = "📞 Отмечено: перезвонили ({name})."
+CALLBACK_UNSAFE: Final = (
+    "⛔ Не перезванивать: человек сказал, что звонить ему небезопасно (телефон может быть "
+    "в чужих руках). Отметка «перезвонили» не поставлена."
+)
 AFTER_HOURS_SENT: Final = "🌙 Сейчас нерабочее время: человеку сказано, что ответ будет с {when}."
 CASE_CLOSED_ALREADY: Final = "Это дело уже закрыто; сообщение человеку не отправлено."
 PHONE_CASE: Final = "Это звонок: человеку нельзя написать здесь, только перезвонить."
@@ -79,6 +83,7 @@ OPERATOR_TEXTS: Final[dict[OperatorNotice, str]] = {
     OperatorNotice.NOTE_USAGE: NOTE_USAGE,
     OperatorNotice.CLOSED: CLOSED_IN_TOPIC,
     OperatorNotice.CALLBACK_DONE: CALLBACK_DONE,
+    OperatorNotice.CALLBACK_UNSAFE: CALLBACK_UNSAFE,
     OperatorNotice.AFTER_HOURS_SENT: AFTER_HOURS_SENT,
     OperatorNotice.CASE_CLOSED_ALREADY: CASE_CLOSED_ALREADY,
     OperatorNotice.PHONE_CASE: PHONE_CASE,

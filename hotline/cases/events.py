@@ -74,6 +74,7 @@ class OperatorNotice(StrEnum):
     NOTE_USAGE = "note_usage"
     CLOSED = "closed"
     CALLBACK_DONE = "callback_done"  # params: name
+    CALLBACK_UNSAFE = "callback_unsafe"  # "callback done" refused: the caller said not to call
     AFTER_HOURS_SENT = "after_hours_sent"  # params: when
     CASE_CLOSED_ALREADY = "case_closed_already"
     PHONE_CASE = "phone_case"

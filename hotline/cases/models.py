@@ -47,6 +47,12 @@ class Case(Base):
     recording_url_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     callback_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     callback_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whether the caller said a call back is safe (`hotline.escalation.CallbackPreference`),
+    # and what they said about when (encrypted): an unsafe call back is never made.
+    callback_preference: Mapped[str | None] = mapped_column(String(16))
+    callback_when_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The first time an operator wrote to the person: with a claim, the case is taken.
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     topic_id: Mapped[int | None] = mapped_column(Integer, index=True)  # Telegram message_thread_id
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the case card in the topic
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotline.cases.events import OperatorNotice, OutboxEvent, PersonNotice
 from hotline.cases.models import Case
 from hotline.cases.views import Actor, Outcome
+from hotline.escalation import CallbackPreference
 
 if TYPE_CHECKING:
     from hotline.cases.store import CaseStore
@@ -121,17 +122,24 @@ class OperatorActions:
                 store.enqueue(session, case, OutboxEvent.TOPIC_NOTICE, phone)
                 return Outcome.PHONE_CASE
             store.enqueue(session, case, OutboxEvent.OPERATOR_TO_PERSON, payload)
+            # Written to: the case is taken, and the assistant stops answering by itself.
+            case.answered_at = case.answered_at or store.now()
             store.add_message(session, case.id, "operator", transcript_line)
             store.audit(session, case.id, actor.key, "replied", None)
             return Outcome.DONE
 
     async def callback_done(self, case_id: int, actor: Actor) -> Outcome:
-        """The operator called the person back (phone cases)."""
+        """The operator called the person back (phone cases); never one they said is unsafe."""
         store = self.store
         async with store.transaction() as session:
             case = await session.get(Case, case_id)
             if case is None:
                 return Outcome.NO_CASE
+            if case.callback_preference == CallbackPreference.UNSAFE:
+                store.audit(session, case.id, actor.key, "callback_refused", None)
+                unsafe = notice(OperatorNotice.CALLBACK_UNSAFE)
+                store.enqueue(session, case, OutboxEvent.TOPIC_NOTICE, unsafe)
+                return Outcome.CALLBACK_UNSAFE
             case.callback_done_at = store.now()
             store.audit(session, case.id, actor.key, "callback_done", None)
             store.enqueue(session, case, OutboxEvent.CARD_UPDATE, {"quiet": True})

@@ -22,6 +22,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotline.cases.crypto import Sealer
 from hotline.cases.events import PERSONAL_EVENTS, OperatorNotice, OutboxEvent, PersonNotice
 from hotline.cases.index import CaseIndex, IndexEntry
 from hotline.cases.models import Case, CaseMessage, OutboxItem
@@ -35,7 +36,7 @@ from hotline.cases.views import (
     merge_excerpt,
     split_excerpt,
 )
-from hotline.escalation import CaseRef, EscalationRequest
+from hotline.escalation import CallbackPreference, CaseRef, EscalationRequest
 from hotline.operator_hours import BISHKEK, OperatorHours, next_opening
 from nlu.catalogue import risk_rank
 
@@ -94,6 +95,7 @@ class CaseService(OperatorActions):
                     recording_url_enc=sealer.seal_optional(request.recording_url),
                     callback_number_enc=sealer.seal_optional(request.callback_number),
                 )
+                _callback_preference(case, request, sealer)
                 session.add(case)
                 await session.flush()
                 case.number = f"{case.id:06d}"
@@ -129,6 +131,7 @@ class CaseService(OperatorActions):
                 case.callback_number_enc = sealer.seal(request.callback_number)
                 case.callback_done_at = None
                 changed = True
+            changed = _callback_preference(case, request, sealer) or changed
             if request.excerpt:
                 old = split_excerpt(sealer.open(case.excerpt_enc))
                 case.excerpt_enc = sealer.seal_optional(
@@ -139,7 +142,8 @@ class CaseService(OperatorActions):
                 payload = {"raised": raised, "reason": request.reason}
                 store.enqueue(session, case, OutboxEvent.CARD_UPDATE, payload)
             assert case.number is not None
-            return CaseRef(number=case.number, level=case.level, is_new=False)  # type: ignore[arg-type]
+            taken = case.status == "claimed" or case.answered_at is not None
+            return CaseRef(number=case.number, level=case.level, is_new=False, taken=taken)  # type: ignore[arg-type]
 
     def _after_hours(self, session: AsyncSession, case: Case) -> None:
         """A new Telegram case outside operator hours: the person and operators learn when."""
@@ -169,7 +173,7 @@ class CaseService(OperatorActions):
             if self.index is not None and entry is not None and entry.in_flight <= 0:
                 await _quietly(self.index.note_no_case(user_key, entry.generation), "note")
             return None
-        return CaseRef(number=case.number, level=case.level, is_new=False)
+        return CaseRef(number=case.number, level=case.level, is_new=False, taken=case.taken)
 
     async def relay_from_person(self, user_key: str, text: str) -> Outcome:
         """Keep the message in the transcript and queue it for the case's topic: one step."""
@@ -259,8 +263,24 @@ def erase_case(case: Case, now: datetime) -> None:
     case.excerpt_enc = None
     case.recording_url_enc = None
     case.callback_number_enc = None
+    case.callback_when_enc = None
     case.claimed_by_name = None
     case.purged_at = now
+
+
+def _callback_preference(case: Case, request: EscalationRequest, sealer: Sealer) -> bool:
+    """Keep what the caller said about a call back; "do not call" drops the number too."""
+    if request.callback_preference is None:
+        return False
+    preference = CallbackPreference(request.callback_preference)
+    if preference == case.callback_preference and request.callback_when is None:
+        return False
+    case.callback_preference = preference.value
+    case.callback_when_enc = sealer.seal_optional(request.callback_when)
+    if preference is CallbackPreference.UNSAFE:
+        case.callback_number_enc = None  # a number nobody may call is not kept
+        case.callback_done_at = None
+    return True
 
 
 async def _quietly(step: Awaitable[object], name: str) -> None:

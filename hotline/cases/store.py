@@ -235,6 +235,9 @@ class CaseStore:
             callback_done=case.callback_done_at is not None,
             card_message_id=case.card_message_id,
             priority=case.priority,
+            callback_preference=case.callback_preference,
+            callback_when=self.sealer.open(case.callback_when_enc),
+            taken=case.status == "claimed" or case.answered_at is not None,
         )
 
     def outbox_view(self, item: OutboxItem) -> OutboxView:

@@ -36,6 +36,7 @@ class Outcome(StrEnum):
     CASE_CLOSED = "case_closed"  # the case is closed or erased; operators were told
     PHONE_CASE = "phone_case"  # a caller cannot be written to; operators were told
     EMPTY = "empty"  # a note without text; operators were told how to write one
+    CALLBACK_UNSAFE = "callback_unsafe"  # the caller said not to call back; operators were told
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,9 @@ class CaseView:
     callback_done: bool
     card_message_id: int | None = None
     priority: int = 0
+    callback_preference: str | None = None  # a `CallbackPreference` value; None: not asked
+    callback_when: str | None = None  # what the caller said about when to call
+    taken: bool = False  # claimed by an operator, or an operator has written to the person
 
     def waiting(self, now: datetime) -> timedelta:
         return now - self.created_at

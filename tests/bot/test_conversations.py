@@ -79,15 +79,22 @@ async def test_high_risk_escalates_and_tells_what_happens_next(harness: Harness)
     await harness.feed(message("Забрали паспорт и не отпускают"))
     [request] = harness.escalator.requests
     assert request.level == "high" and request.user_key == "tg:1001"
-    text = harness.texts()[-1]
+    text = "\n".join(harness.texts())
     assert request.excerpt[-1] == "Забрали паспорт и не отпускают"
     case = await harness.escalator.open_case("tg:1001")
     assert case is not None and case.number in text
-    # While the case is open the bot does not answer by itself; the message is relayed.
+    # Until an operator takes the case, questions get automatic answers, and are relayed.
+    harness.session.clear()
+    await harness.feed(message("Сколько дней на регистрацию?"))
+    [answer] = harness.texts()
+    assert answer.startswith("🤖 <i>Автоматический ответ</i>")
+    assert harness.escalator.relayed[-1] == ("tg:1001", "Сколько дней на регистрацию?")
+    # Once an operator has taken it, the bot is silent; the message is still relayed.
+    harness.escalator.take_case("tg:1001")
     harness.session.clear()
     await harness.feed(message("Сколько дней на регистрацию?"))
     assert harness.texts() == []
-    assert harness.escalator.relayed[-1] == ("tg:1001", "Сколько дней на регистрацию?")
+    assert len(harness.escalator.relayed) == 2
 
 
 async def test_emergency_numbers_come_first_in_their_own_message(harness: Harness) -> None:

@@ -69,3 +69,13 @@ async def test_a_russian_city_gets_its_consulate_and_the_embassy_hotline() -> No
         "звоните в консульский департамент МИД Кыргызстана: +996 999 312 002 (проверено: "
         "2024-03)" in text
     )
+
+
+async def test_after_an_escalation_questions_still_get_automatic_answers() -> None:
+    text, escalator = await run_chat(["меня бьют", "Сколько дней на регистрацию?", "/quit"])
+    after = text[text.index("[escalated: case 000001") :]
+    # No dead end: the question is answered, marked as automatic, and relayed to the case.
+    assert "[Автоматический ответ]" in after
+    assert "== Миграционный учёт в России ==" in after
+    assert "is open: an operator answers" not in text
+    assert escalator.relayed == [("terminal:local", "Сколько дней на регистрацию?")]

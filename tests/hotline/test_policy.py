@@ -6,12 +6,13 @@ import pytest
 
 from hotline.escalation import EscalationRequest, RecordingEscalator
 from hotline.policy import DialoguePolicy
+from hotline.safety_texts import CASE_NEXT, ESSENTIALS_DANGER, IF_DANGER_GROWS, STAY_SAFE
 from hotline.state import MAX_TURNS, MemoryConversationStore
 from hotline.turns import (
+    AnsweredWhileWaiting,
     AskLanguage,
     Escalate,
     OfferOptions,
-    PauseForOperator,
     Reply,
     SayText,
     ShowAnswer,
@@ -137,11 +138,14 @@ async def test_high_risk_escalates_and_says_what_happens_next(
 ) -> None:
     await say(policy, "здравствуйте")
     reply = await say(policy, "забрали паспорт")
-    assert kinds(reply) == ["Escalate", "SayText"]
-    escalate = reply.actions[0]
+    # The scripted NLU names no situation: the general high-risk response.
+    assert kinds(reply) == ["SayText", "Escalate", "SayText", "SayText", "SayText"]
+    said = [a.msgid for a in reply.actions if isinstance(a, SayText)]
+    assert said == [ESSENTIALS_DANGER, CASE_NEXT, STAY_SAFE, IF_DANGER_GROWS]
+    escalate = reply.actions[1]
     assert isinstance(escalate, Escalate) and escalate.level == "high"
     assert escalate.case_number is not None
-    assert dict(reply.actions[1].params)["case"] == escalate.case_number  # type: ignore[union-attr]
+    assert dict(reply.actions[2].params)["case"] == escalate.case_number  # type: ignore[union-attr]
     [request] = escalator.requests
     assert request.level == "high" and request.indicators == ("retention_of_documents",)
     assert request.excerpt == ("здравствуйте", "забрали паспорт")
@@ -153,29 +157,61 @@ async def test_emergency_shows_numbers_first_then_escalates(
 ) -> None:
     reply = await say(policy, "меня бьют")
     assert isinstance(reply.actions[0], ShowEmergencyNumbers)
-    assert isinstance(reply.actions[1], Escalate) and reply.actions[1].level == "emergency"
+    assert kinds(reply) == ["ShowEmergencyNumbers", "SayText", "Escalate", "SayText"]
+    assert isinstance(reply.actions[2], Escalate) and reply.actions[2].level == "emergency"
     assert escalator.requests[0].reason == "emergency"
 
 
-async def test_open_case_pauses_the_bot_and_relays_the_message(
+async def test_until_an_operator_takes_the_case_questions_get_automatic_answers(
+    policy: DialoguePolicy, escalator: RecordingEscalator
+) -> None:
+    first = await say(policy, "забрали паспорт")
+    reply = await say(policy, "сколько дней на регистрацию")
+    case_number = first.actions[1].case_number  # type: ignore[union-attr]
+    assert reply.actions[:2] == (
+        AnsweredWhileWaiting(case_number),
+        ShowAnswer("registration_russia"),
+    )
+    assert escalator.relayed == [(USER, "сколько дней на регистрацию")]
+    by_button = await pick(policy, "intent:stay_duration")
+    assert kinds(by_button)[:2] == ["AnsweredWhileWaiting", "ShowAnswer"]
+
+
+async def test_once_an_operator_has_taken_the_case_the_bot_is_silent_and_relays(
     policy: DialoguePolicy, escalator: RecordingEscalator
 ) -> None:
     await say(policy, "забрали паспорт")
+    escalator.take_case(USER)
     reply = await say(policy, "сколько дней на регистрацию")
     assert kinds(reply) == ["PauseForOperator"]
     assert escalator.relayed == [(USER, "сколько дней на регистрацию")]
+    assert kinds(await pick(policy, "intent:stay_duration")) == ["SayText", "PauseForOperator"]
 
 
-async def test_emergency_during_an_open_case_still_shows_numbers_and_raises_priority(
+async def test_emergency_during_a_taken_case_shows_only_the_numbers_and_raises_priority(
+    policy: DialoguePolicy, escalator: RecordingEscalator
+) -> None:
+    first = await say(policy, "забрали паспорт")
+    escalator.take_case(USER)
+    reply = await say(policy, "меня бьют")
+    assert kinds(reply) == ["ShowEmergencyNumbers", "Escalate", "PauseForOperator"]
+    escalate = reply.actions[1]
+    assert isinstance(escalate, Escalate) and escalate.next_msgid is None
+    case = await escalator.open_case(USER)
+    assert case is not None and case.level == "emergency" and case.taken
+    assert case.number == first.actions[1].case_number  # type: ignore[union-attr]
+
+
+async def test_emergency_while_waiting_gives_the_full_response_on_the_same_case(
     policy: DialoguePolicy, escalator: RecordingEscalator
 ) -> None:
     first = await say(policy, "забрали паспорт")
     reply = await say(policy, "меня бьют")
-    assert kinds(reply)[:2] == ["ShowEmergencyNumbers", "Escalate"]
-    assert isinstance(reply.actions[-1], PauseForOperator)
+    assert kinds(reply)[:2] == ["ShowEmergencyNumbers", "AnsweredWhileWaiting"]
+    assert "Escalate" in kinds(reply)
     case = await escalator.open_case(USER)
     assert case is not None and case.level == "emergency"
-    assert case.number == first.actions[0].case_number  # type: ignore[union-attr]
+    assert case.number == first.actions[1].case_number  # type: ignore[union-attr]
 
 
 async def test_same_level_is_not_escalated_twice(
@@ -204,8 +240,9 @@ async def test_ask_operator_escalates(
     reply = await say(policy, "оператор")
     assert "Escalate" in kinds(reply)
     assert escalator.requests[0].reason == "ask_operator"
-    by_button = await pick(policy, "operator")
-    assert kinds(by_button) == ["SayText", "PauseForOperator"]
+    by_button = await pick(policy, "operator")  # a case is open already: no second one
+    assert kinds(by_button) == ["AnsweredWhileWaiting", "SayText"]
+    assert len(escalator.requests) == 1
 
 
 async def test_failed_escalation_tells_the_person_to_call_and_retries_next_turn() -> None:

@@ -154,6 +154,15 @@ class Call:
         return await self.post(gather_action(twiml))
 
 
+async def leave_message(call: Call, voicemail: ET.Element, digits: str = "1") -> ET.Element:
+    """Answer the voicemail's question whether a call back is safe; the TwiML that records."""
+    question = voicemail.find("Gather")
+    assert question is not None and "/ivr/callback" in question.attrib["action"]
+    recording = await call.press(voicemail, digits)
+    assert recording.find("Record") is not None, ET.tostring(recording, encoding="unicode")
+    return recording
+
+
 def gather_action(twiml: ET.Element) -> str:
     found = twiml.find("Gather")
     assert found is not None, ET.tostring(twiml, encoding="unicode")

@@ -6,7 +6,18 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.ivr.conftest import BASE_URL, CALLER, NIGHT, Call, Line, LineFactory, dial_action, spoken
+from hotline.escalation import CallbackPreference
+from tests.ivr.conftest import (
+    BASE_URL,
+    CALLER,
+    NIGHT,
+    Call,
+    Line,
+    LineFactory,
+    dial_action,
+    leave_message,
+    spoken,
+)
 
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
 
@@ -51,16 +62,22 @@ async def test_unanswered_transfer_goes_to_voicemail(line: Line, status: str) ->
 
     heard = spoken(twiml)
     assert heard[0] == line.ctx.prompts.text("ru", "operators_busy")
-    assert line.ctx.prompts.text("ru", "voicemail") in heard
-    record = twiml.find("Record")
+    assert heard[-1] == line.ctx.prompts.text("ru", "callback_question")
+    assert twiml.find("Record") is None  # first: is a call back safe?
+    recording = await leave_message(call, twiml, "1")
+    assert spoken(recording)[0] == line.ctx.prompts.text("ru", "voicemail_record")
+    record = recording.find("Record")
     assert record is not None
     assert record.attrib["action"] == f"{BASE_URL}/ivr/recorded?l=ru"
     assert record.attrib["recordingStatusCallback"] == f"{BASE_URL}/ivr/recording?l=ru"
     assert record.attrib["finishOnKey"] == "#"
     reasons = [r.reason for r in line.escalations]
-    assert reasons == ["phone_transfer", "voicemail"]
+    # The voicemail is reported before the question, then with the caller's answer.
+    assert reasons == ["phone_transfer", "voicemail", "voicemail"]
     # The callback number goes to the escalator, and only there.
+    assert line.escalations[1].callback_number == CALLER
     assert line.escalations[-1].callback_number == CALLER
+    assert line.escalations[-1].callback_preference is CallbackPreference.SAFE
 
 
 async def test_answered_transfer_ends_the_call(line: Line) -> None:
@@ -77,18 +94,20 @@ async def test_after_hours_goes_straight_to_voicemail(make_line: LineFactory) ->
     twiml = await call.press(main, "0")
 
     assert twiml.find("Dial") is None
-    assert twiml.find("Record") is not None
     heard = spoken(twiml)
     assert heard[0] == line.prompt_file("ky", "operators_closed")
-    assert line.prompt_file("ky", "voicemail") in heard
+    assert line.prompt_file("ky", "callback_question") in heard
     assert [r.reason for r in line.escalations] == ["voicemail"]
+    recording = await leave_message(call, twiml, "1")
+    assert line.prompt_file("ky", "voicemail_record") in spoken(recording)
 
 
 async def test_no_operator_configured_goes_to_voicemail(make_line: LineFactory) -> None:
     line = await make_line(operator_phone=None)
     call, main = await russian_main_menu(line)
     twiml = await call.press(main, "0")
-    assert twiml.find("Dial") is None and twiml.find("Record") is not None
+    assert twiml.find("Dial") is None
+    await leave_message(call, twiml)
 
 
 async def test_weekend_is_after_hours(make_line: LineFactory) -> None:
@@ -97,7 +116,7 @@ async def test_weekend_is_after_hours(make_line: LineFactory) -> None:
     line = await make_line(clock=datetime(2026, 11, 28, 6, 0, tzinfo=UTC))  # Saturday noon
     call, main = await russian_main_menu(line)
     twiml = await call.press(main, "0")
-    assert twiml.find("Record") is not None
+    await leave_message(call, twiml)
 
 
 async def test_recording_is_reported_once_with_its_url(
@@ -105,7 +124,9 @@ async def test_recording_is_reported_once_with_its_url(
 ) -> None:
     call, main = await russian_main_menu(line)
     dialled = await call.press(main, "0")
-    voicemail = await call.post(dial_action(dialled), DialCallStatus="no-answer")
+    voicemail = await leave_message(
+        call, await call.post(dial_action(dialled), DialCallStatus="no-answer")
+    )
     record = voicemail.find("Record")
     assert record is not None
 
@@ -130,7 +151,9 @@ async def test_recording_is_reported_once_with_its_url(
 async def test_status_callback_alone_reports_the_recording(line: Line) -> None:
     call, main = await russian_main_menu(line)
     dialled = await call.press(main, "0")
-    voicemail = await call.post(dial_action(dialled), DialCallStatus="busy")
+    voicemail = await leave_message(
+        call, await call.post(dial_action(dialled), DialCallStatus="busy")
+    )
     record = voicemail.find("Record")
     assert record is not None
     callback = Call(call.client, call.call_sid, caller="")
@@ -146,6 +169,8 @@ async def test_help_now_says_emergency_numbers_then_transfers(line: Line) -> Non
     heard = spoken(twiml)
     emergency = line.ctx.prompts.text("ru", "emergency")
     assert heard[0] == emergency
+    # One short safety line before the transfer.
+    assert heard[1] == line.ctx.prompts.text("ru", "safety_generic")
     contacts = line.services.content.contacts
     assert contacts["emergency_ru"].number in emergency
     assert contacts["emergency_kz"].number in emergency
@@ -163,8 +188,11 @@ async def test_help_now_after_hours_still_records_an_emergency_callback(
     main = await call.press(await call.start(), "1")
     twiml = await call.press(main, "5")
     heard = spoken(twiml)
-    assert heard[0] == line.prompt_file("ky", "emergency")
-    assert twiml.find("Record") is not None
+    assert heard[:2] == [
+        line.prompt_file("ky", "emergency"),
+        line.prompt_file("ky", "safety_generic"),
+    ]
+    assert twiml.find("Gather") is not None  # the question before the recording
     [request] = line.escalations
     assert request.reason == "voicemail" and request.level == "emergency"
     assert request.callback_number == CALLER
@@ -187,7 +215,7 @@ async def test_withheld_number_gets_no_callback_number(line: Line) -> None:
 
 
 @pytest.mark.parametrize(("language_key", "language"), [("1", "ky"), ("2", "ru")])
-async def test_this_is_happening_to_me_reads_the_advice_then_reaches_a_human(
+async def test_this_is_happening_to_me_says_a_safety_line_then_reaches_a_human(
     line: Line, language_key: str, language: str
 ) -> None:
     call = line.call()
@@ -197,11 +225,12 @@ async def test_this_is_happening_to_me_reads_the_advice_then_reaches_a_human(
 
     dial = twiml.find("Dial")
     assert dial is not None and dial.findtext("Number") == line.ctx.settings.operator_phone
-    advice = line.ctx.services.content.answer(language, "report_exploitation").summary  # type: ignore[arg-type]
-    if language == "ru":
-        assert advice in spoken(twiml)  # said before the transfer
-    else:
-        assert twiml.find("Play") is not None  # Kyrgyz is played from a recording
+    lang = "ky" if language == "ky" else "ru"
+    said = [
+        line.prompt_file(lang, name) if lang == "ky" else line.ctx.prompts.text(lang, name)
+        for name in ("safety_held", "emergency", "connecting")
+    ]
+    assert spoken(twiml) == said  # one safety line and the numbers, before the transfer
     [request] = line.escalations
     assert request.reason == "phone_transfer"
     assert request.level == "high" and request.intent == "report_exploitation"

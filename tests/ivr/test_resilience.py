@@ -15,6 +15,7 @@ from tests.ivr.conftest import (
     Line,
     LineFactory,
     dial_action,
+    leave_message,
     spoken,
 )
 
@@ -53,8 +54,9 @@ async def test_policy_exception_after_hours_leads_to_voicemail(
     monkeypatch.setattr(line.services.policy, "handle", fail)
     twiml = await call.press(await call.press(main, "2"), "1")
     assert spoken(twiml)[0] == line.prompt_file("ky", "technical_problem")
-    assert twiml.find("Record") is not None
+    assert line.prompt_file("ky", "callback_question") in spoken(twiml)
     assert line.escalations[-1].callback_number == CALLER
+    await leave_message(call, twiml)
 
 
 async def test_policy_exception_on_speech_puts_the_caller_through(
@@ -130,7 +132,7 @@ async def test_failure_after_a_dial_goes_to_voicemail_not_another_dial(
     monkeypatch.setattr(routes, "voicemail", broken_voicemail)
     twiml = await call.post(dial_action(dialled), DialCallStatus="no-answer")
     assert twiml.find("Dial") is None
-    assert twiml.find("Record") is not None
+    await leave_message(call, twiml)
 
 
 async def test_when_even_the_rescue_fails_the_fixed_fallback_dials(
@@ -157,7 +159,7 @@ async def test_redis_down_the_call_still_works(
     assert line.ctx.prompts.text("ru", "main_menu") in spoken(main)
     dialled = await call.press(main, "0")
     twiml = await call.post(dial_action(dialled), DialCallStatus="no-answer")
-    assert twiml.find("Record") is not None
+    await leave_message(call, twiml, "2")
     # Logged once for the outage, not once per request.
     assert caplog.text.count("Redis unavailable") == 1
     assert CALLER not in caplog.text
@@ -177,3 +179,19 @@ async def test_failures_are_logged_without_their_message(
     assert "ValueError" in caplog.text and "leaky" in caplog.text  # type and where
     assert "секретные" not in caplog.text
     assert CALLER not in caplog.text
+
+
+async def test_a_failure_at_the_call_back_question_still_records_the_message(
+    line: Line, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ivr import routes
+
+    call = line.call()
+    dialled = await call.press(await call.press(await call.start(), "2"), "0")
+    question = await call.post(dial_action(dialled), DialCallStatus="no-answer")
+    monkeypatch.setattr(routes, "take_callback_answer", fail)
+    twiml = await call.press(question, "1")
+    heard = spoken(twiml)
+    assert heard[0] == line.ctx.prompts.text("ru", "technical_problem")
+    assert line.ctx.prompts.text("ru", "voicemail_record") in heard
+    assert twiml.find("Record") is not None and twiml.find("Dial") is None

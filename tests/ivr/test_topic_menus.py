@@ -94,6 +94,8 @@ async def test_every_group_topic_is_reached_by_keys_from_a_signed_call(
                 assert said("answer_missing") in spoken(heard), intent
                 continue
             expected = audio_file_name(answer_key(intent), summary) if language == "ky" else summary
+            if intent == "report_exploitation":  # "it is happening to me": a safety line
+                expected = said("safety_held")
             assert expected in spoken(heard), (group, key, intent)
             if intent != "report_exploitation":  # the report key goes on to a human
                 assert query(gather_action(heard)) == {"l": language, "i": intent, "b": group}

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import pytest
+from aiogram.types import User
 from sqlalchemy import select
 
 from bot.outbox import LocalBudget
 from hotline.cases.database import session_factory
 from hotline.cases.models import OutboxItem
-from hotline.cases.store import CaseStore
+from hotline.cases.store import CaseStore, CaseView
 from tests.operators.conftest import OPERATORS_CHAT, Hotline, make_worker, person
 from tests.support.telegram import CloseForumTopic, CopyMessage, CreateForumTopic, SendMessage
 
 PASSPORT = "работодатель забрал паспорт и не отпускает"
+
+
+async def taken_case(hotline: Hotline, user: User) -> CaseView:
+    """A case an operator has claimed: the bot no longer answers the person by itself, so
+    what Telegram sees below is the outbox alone."""
+    await hotline.person_says(PASSPORT, user)
+    await hotline.pump()
+    case = await hotline.case_of(user)
+    assert case.topic_id is not None
+    await hotline.operator_says("/claim", case.topic_id)
+    await hotline.pump()
+    return case
 
 
 async def pending(hotline: Hotline) -> list[str]:
@@ -141,8 +154,7 @@ async def test_blocked_by_the_person_the_operators_are_told(hotline: Hotline) ->
 @pytest.mark.postgres
 async def test_a_topic_deleted_by_hand_is_opened_again(hotline: Hotline) -> None:
     user = person()
-    await hotline.person_says(PASSPORT, user)
-    await hotline.pump()
+    await taken_case(hotline, user)
     hotline.telegram.fail("sendMessage", 400, description="Bad Request: message thread not found")
     await hotline.person_says("вы здесь?", user)
     await hotline.pump()
@@ -154,16 +166,14 @@ async def test_a_topic_deleted_by_hand_is_opened_again(hotline: Hotline) -> None
 
 @pytest.mark.postgres
 async def test_at_the_group_limit_a_topics_pending_messages_go_as_one(hotline: Hotline) -> None:
+    user = person()
+    case = await taken_case(hotline, user)
     now = [0.0]
     hotline.worker.budget = hotline.worker.topics.budget = LocalBudget(
         per_minute=20, clock=lambda: now[0]
     )
-    user = person()
-    await hotline.person_says(PASSPORT, user)
-    await hotline.pump()  # topic and card: 2 of the 20
-    case = await hotline.case_of(user)
-    for _ in range(18):
-        await hotline.worker.budget.spend()  # other topics used the rest of this minute
+    for _ in range(20):
+        await hotline.worker.budget.spend()  # other topics used this minute
     hotline.telegram.clear()
     lines = [f"сообщение {n}" for n in range(1, 8)]
     for line in lines:
@@ -215,10 +225,7 @@ async def test_topics_share_the_group_budget_round_robin_most_urgent_first(
 @pytest.mark.postgres
 async def test_a_429_from_telegram_pauses_the_group_but_not_private_chats(hotline: Hotline) -> None:
     user = person()
-    await hotline.person_says(PASSPORT, user)
-    await hotline.pump()
-    case = await hotline.case_of(user)
-    assert case.topic_id is not None
+    case = await taken_case(hotline, user)
     now = [0.0]
     hotline.worker.budget = hotline.worker.topics.budget = LocalBudget(
         per_minute=20, clock=lambda: now[0]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from aiogram.types import User
 
 from hotline.cases.models import CaseMessage
+from hotline.cases.store import CaseView
 from tests.operators.conftest import (
     OPERATORS_CHAT,
     Hotline,
@@ -63,15 +65,63 @@ async def test_card_escapes_what_the_person_wrote(hotline: Hotline) -> None:
     assert "<script>" not in card
 
 
-@pytest.mark.postgres
-async def test_person_messages_reach_the_topic_and_the_bot_stays_quiet(hotline: Hotline) -> None:
-    user = person()
+async def opened(hotline: Hotline, user: User, taken_by: str | None = None) -> CaseView:
+    """A high-risk case with its topic; `taken_by` an operator's "/claim" or first words."""
     await hotline.person_says("работодатель забрал паспорт и не отпускает", user)
     await hotline.pump()
     case = await hotline.case_of(user)
+    assert case.topic_id is not None and not case.taken
+    if taken_by is not None:
+        await hotline.operator_says(taken_by, case.topic_id)
+        await hotline.pump()
+        assert (await hotline.case_of(user)).taken
     hotline.telegram.clear()
+    return case
 
-    await hotline.person_says("мы живём на складе, дверь закрыта", user)
+
+@pytest.mark.postgres
+async def test_until_an_operator_takes_the_case_the_bot_answers_marked_as_automatic(
+    hotline: Hotline,
+) -> None:
+    user = person()
+    case = await opened(hotline, user)
+
+    await hotline.person_says("Сколько дней на регистрацию?", user)
+    await hotline.pump()
+    [answer] = hotline.telegram.texts_to(user.id)
+    assert answer.startswith("🤖 <i>Автоматический ответ</i>")
+    assert hotline.services.content.answer("ru", "registration_russia").title in answer
+    # Relayed all the same: the operator sees the question.
+    in_topic = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    assert any("Сколько дней на регистрацию?" in t for t in in_topic)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("takes", ["claim", "reply"])
+async def test_once_an_operator_has_taken_the_case_the_bot_is_silent_but_for_emergencies(
+    hotline: Hotline, takes: str
+) -> None:
+    user = person()
+    case = await opened(hotline, user, "/claim" if takes == "claim" else "Здравствуйте!")
+
+    await hotline.person_says("Сколько дней на регистрацию?", user)
+    await hotline.pump()
+    assert hotline.telegram.texts_to(user.id) == []
+    in_topic = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    assert any("Сколько дней на регистрацию?" in t for t in in_topic)
+
+    await hotline.person_says("меня бьют, помогите", user)
+    [numbers] = hotline.telegram.texts_to(user.id)
+    assert "112" in numbers and "Автоматический" not in numbers
+    assert (await hotline.case_of(user)).level == "emergency"
+
+
+@pytest.mark.postgres
+async def test_person_messages_reach_the_topic_and_the_bot_stays_quiet(hotline: Hotline) -> None:
+    user = person()
+    case = await opened(hotline, user, "/claim")
+
+    await hotline.person_says("нас тут пятеро, все из Оша", user)
     await hotline.feed(private_message(user, photo=photo()))
     await hotline.feed(private_message(user, voice=voice()))
     await hotline.feed(private_message(user, document=document()))
@@ -80,7 +130,7 @@ async def test_person_messages_reach_the_topic_and_the_bot_stays_quiet(hotline: 
     # The bot does not answer by itself while an operator is on the case.
     assert hotline.telegram.texts_to(user.id) == []
     in_topic = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
-    assert any("мы живём на складе, дверь закрыта" in t for t in in_topic)
+    assert any("нас тут пятеро, все из Оша" in t for t in in_topic)
     copies = hotline.telegram.copies_to(OPERATORS_CHAT)
     assert len(copies) == 3
     assert all(c.from_chat_id == user.id and c.message_thread_id == case.topic_id for c in copies)
@@ -92,7 +142,7 @@ async def test_person_messages_reach_the_topic_and_the_bot_stays_quiet(hotline: 
     ]
     assert order == ["SendMessage", "CopyMessage", "CopyMessage", "CopyMessage"]
     transcript = await hotline.store.transcript(case.id)
-    assert ("person", "мы живём на складе, дверь закрыта") in transcript
+    assert ("person", "нас тут пятеро, все из Оша") in transcript
     assert ("person", "[photo]") in transcript and ("person", "[voice]") in transcript
     assert ("person", "[document]") in transcript
 
