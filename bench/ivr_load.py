@@ -60,7 +60,16 @@ def serve(port: int) -> None:
     app = web.Application()
     if not setup_ivr(app, services):
         raise SystemExit("the phone line did not start")
-    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+    # On the event loop `hotline serve` runs on (app.loop: uvloop when installed).
+    loop = None
+    if os.environ.get("HOTLINE_EVENT_LOOP", "uvloop") != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            loop = uvloop.new_event_loop()
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None, loop=loop)
 
 
 # -- the client ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -234,3 +235,39 @@ async def test_this_is_happening_to_me_says_a_safety_line_then_reaches_a_human(
     [request] = line.escalations
     assert request.reason == "phone_transfer"
     assert request.level == "high" and request.intent == "report_exploitation"
+
+
+async def test_a_call_through_every_route_opens_one_case_and_raises_it(
+    line: Line, tmp_path: Path
+) -> None:
+    """Key 0, no answer, the voicemail, the recording and its callback: one case."""
+    from hotline.cases.outbox import OutboxQueue
+    from hotline.cases.service import CaseService
+    from hotline.cases.setup import build_case_store
+
+    settings = line.services.settings.model_copy(
+        update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/cases.sqlite3"}
+    )
+    cases = CaseService(build_case_store(settings))
+    line.services.core.policy.escalator = cases  # the one escalation path, now durable
+    try:
+        call, main = await russian_main_menu(line)
+        spoken_danger = await call.say(main, "меня заперли и бьют")  # the policy escalates
+        assert spoken_danger.find("Dial/Number") is not None
+        voicemail = await call.post(dial_action(spoken_danger), DialCallStatus="no-answer")
+        record = voicemail.find("Record")
+        assert record is not None
+        await call.post(record.attrib["action"], RecordingUrl=RECORDING, RecordingDuration="9")
+        await call.post(
+            record.attrib["recordingStatusCallback"],
+            RecordingUrl=RECORDING,
+            RecordingStatus="completed",
+        )
+        [case] = await cases.list_open()
+        assert case.channel == "phone" and case.level == "emergency"
+        assert case.callback_number == CALLER and case.recording_url == RECORDING
+        kinds = [item.kind.value for item in await OutboxQueue(cases.store, "t").items()]
+        # Opened once; then only what was new: the callback number, the recording.
+        assert kinds == ["topic_create", "card_update", "card_update"]
+    finally:
+        await cases.store.dispose()

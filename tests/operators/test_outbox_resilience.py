@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from aiogram.types import User
 from sqlalchemy import select
@@ -280,3 +282,35 @@ async def test_a_group_without_topics_keeps_every_case_until_fixed(hotline: Hotl
     await hotline.pump()
     assert await pending(hotline) == []
     assert len(hotline.telegram.of(CreateForumTopic)) == 2
+
+
+@pytest.mark.postgres
+async def test_a_long_text_resumes_from_the_chunk_that_failed(hotline: Hotline) -> None:
+    user = person()
+    await hotline.person_says(PASSPORT, user)
+    await hotline.pump()
+    case = await hotline.case_of(user)
+    long_text = "а" * 4000 + "б" * 4000 + "в" * 4000  # three chunks
+    await hotline.person_says(long_text, user)
+    hotline.telegram.clear()
+    calls = 0
+    original = hotline.telegram.respond
+
+    def second_chunk_fails(method: Any) -> tuple[int, dict[str, Any]]:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            hotline.telegram.requests.append(method)
+            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+        return original(method)
+
+    hotline.telegram.respond = second_chunk_fails  # type: ignore[method-assign]
+    await hotline.pump()
+    hotline.clock.advance(seconds=10)
+    await hotline.pump()
+    sent = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    # The first chunk once; the second twice (it failed once); the third once.
+    assert len(sent) == 4
+    assert sum("а" in t for t in sent) == 1 and sent[1] == sent[2]
+    assert "".join(t.removeprefix("💬 ") for t in [sent[0], *sent[2:]]) == long_text
+    assert await pending(hotline) == []
