@@ -29,7 +29,7 @@ def build_ivr_app(services: IvrServices) -> web.Application:
     if settings.twilio_auth_token is None:
         raise ValueError("HOTLINE_TWILIO_AUTH_TOKEN is needed to check Twilio's signatures")
     prompts = load_prompts(settings.content_dir, services.content.contacts)
-    library = AudioLibrary(settings.content_dir, settings.var_dir / "audio")
+    library = AudioLibrary(settings.content_dir)
     links = Links(settings.public_base_url)
     ctx = IvrContext(
         services=services,
