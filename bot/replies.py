@@ -35,6 +35,7 @@ from hotline.wording import (
     ASK_LANGUAGE,
     CHOOSE,
     EMERGENCY_HEADER,
+    EMERGENCY_OTHER_WAY,
     LANGUAGE_BUTTON,
     MISSION_NO_NUMBER,
     MISSIONS_HEADER,
@@ -146,6 +147,7 @@ def emergency_html(language: Language, content: ContentStore) -> str:
     lines = [f"🆘 <b>{t(language, EMERGENCY_HEADER)}</b>"]
     for number, name in emergency_numbers(language, content):
         lines.append(f"<b>{html.escape(number)}</b> — {html.escape(name)}")
+    lines.append(html.escape(t(language, EMERGENCY_OTHER_WAY)))
     return "\n".join(lines)
 
 

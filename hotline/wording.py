@@ -22,6 +22,12 @@ EMERGENCY_CONTACTS: Final = (
     "hotline_189",
 )
 EMERGENCY_HEADER = N_("If you are in danger, call now:")
+# Shown under the numbers: the police are not a safe way for everyone, and the Kyrgyz
+# hotline number does not work from abroad.
+EMERGENCY_OTHER_WAY = N_(
+    'If you are abroad or afraid of the police, write "operator" here: '
+    "Hotline 189 will help you choose a safe way."
+)
 CHOOSE = N_("Choose an option.")
 # The language question is the one bilingual message: it is shown in both languages.
 ASK_LANGUAGE = N_("Hello! I am the assistant of Hotline 189. Which language do you prefer?")

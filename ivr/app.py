@@ -30,7 +30,7 @@ def build_ivr_app(services: IvrServices) -> web.Application:
     if services.keys is None:
         raise ValueError("the phone line needs the keys (hotline.keys.load_keys)")
     prompts = load_prompts(settings.content_dir, services.content.contacts)
-    library = AudioLibrary(settings.content_dir, settings.var_dir / "audio")
+    library = AudioLibrary(settings.content_dir)
     links = Links(settings.public_base_url)
     ctx = IvrContext(
         services=services,

@@ -35,6 +35,7 @@ from hotline.turns import (
 from hotline.wording import (
     ASK_LANGUAGE,
     EMERGENCY_HEADER,
+    EMERGENCY_OTHER_WAY,
     LANGUAGE_BUTTON,
     MISSION_NO_NUMBER,
     MISSIONS_HEADER,
@@ -129,6 +130,7 @@ def render_plain(reply: Reply, content: ContentStore) -> tuple[list[str], list[O
             lines += [
                 f"   {number}  {name}" for number, name in emergency_numbers(language, content)
             ]
+            lines.append(f"   {translate(language, EMERGENCY_OTHER_WAY)}")
         elif isinstance(action, ShowHelpLines):
             lines.append(translate(language, HELP_LINES_HEADER))
             lines += [

@@ -20,7 +20,15 @@ from hotline.content.contacts import (
 )
 from hotline.content.files import SUMMARY_MAX_CHARS, AnswerFile, read_answer_file
 from hotline.content.missions import read_missions
+from hotline.content.recordings import RECORDED_LANGUAGES, phone_texts, recording_problems
 from hotline.content.render import TELEGRAM_MAX_CHARS, render_answer_html
+from hotline.content.safe_wording import (
+    catalogue_problems,
+    contact_name_problems,
+    dialling_problems,
+    police_problems,
+    prompt_problems,
+)
 from hotline.content.store import Answer
 from nlu.catalogue import INTENTS, LANGUAGES, Language
 
@@ -54,6 +62,7 @@ def check_content(
     report = CheckReport()
     contacts, contact_problems = read_contacts(content_dir / CONTACTS_FILE)
     report.problems += contact_problems
+    report.problems += contact_name_problems(contacts)
     report.problems += read_missions(content_dir / CONTACTS_FILE, contacts)[1]
 
     parsed: dict[tuple[Language, str], AnswerFile] = {}
@@ -85,6 +94,9 @@ def check_content(
         report.problems += [
             f"{where}: {p}" for p in _answer_problems(answer_file, answer, contacts, intents)
         ]
+        report.problems += [
+            f"{where}: {p}" for p in _wording_problems(answer_file, language, contacts)
+        ]
         if answer.review_status == "draft":
             report.drafts.append(where)
 
@@ -94,7 +106,26 @@ def check_content(
             report.problems += _number_problems(intent, [a for a in pair if a is not None])
 
     report.problems += check_catalogues(content_dir, source_root)
+    report.problems += prompt_problems(content_dir, contacts)
+    report.problems += catalogue_problems(content_dir, contacts)
+    for language in RECORDED_LANGUAGES:
+        summaries = {
+            intent: answer.summary for (lang, intent), answer in filled.items() if lang == language
+        }
+        items = phone_texts(content_dir, language, contacts, summaries)
+        report.problems += recording_problems(content_dir, language, items)
     return report
+
+
+def _wording_problems(
+    answer_file: AnswerFile, language: Language, contacts: Mapping[str, Contact]
+) -> list[str]:
+    """Where numbers work and the police: the chat text, then the summary read on the phone."""
+    chat = "\n".join((answer_file.title, answer_file.body_markdown))
+    problems = dialling_problems(chat, language, contacts) + police_problems(chat, language, "chat")
+    phone = dialling_problems(answer_file.summary, language, contacts)
+    phone += police_problems(answer_file.summary, language, "phone")
+    return problems + [f"summary (read on the phone): {problem}" for problem in phone]
 
 
 def _answer_problems(

@@ -35,7 +35,15 @@ LEFTOVER_TEMPLATE_RE: Final = re.compile(r"\{\{.*?\}\}|\{\{|\}\}")
 _KEY_RE: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 _NUMBER_RE: Final = re.compile(r"^\+?[0-9][0-9 ()\-]*[0-9]$|^[0-9]$")
 _CHECKED_RE: Final = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-_FIELDS: Final = frozenset({"key", "number", "name", "source", "checked", "note"})
+_FIELDS: Final = frozenset(
+    {"key", "number", "name", "source", "checked", "note", "dial_from", "dial_from_source"}
+)
+
+# Where a number can be dialled from (`dial_from`): the countries where it is known to work,
+# or "anywhere", or "unconfirmed". A person elsewhere must never be sent to it.
+DIAL_PLACES: Final[tuple[str, ...]] = ("kg", "ru", "kz")
+ANYWHERE: Final = "anywhere"
+UNCONFIRMED: Final = "unconfirmed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,14 @@ class Contact:
     source: str
     checked: str  # YYYY-MM-DD, or YYYY-MM when only the month is known
     note: str | None = None
+    # Country codes where the number is known to work, or {"anywhere"}; None: unconfirmed.
+    dial_from: frozenset[str] | None = None
+
+    def works_in(self, place: str) -> bool | None:
+        """Whether the number can be dialled in `place` (a DIAL_PLACES code); None: unknown."""
+        if self.dial_from is None:
+            return None
+        return ANYWHERE in self.dial_from or place in self.dial_from
 
 
 def placeholder_keys(text: str) -> list[str]:
@@ -58,8 +74,15 @@ def fill_placeholders(text: str, contacts: Mapping[str, Contact]) -> str:
     return PLACEHOLDER_RE.sub(lambda match: contacts[match.group(1)].number, text)
 
 
-def read_contacts(path: Path) -> tuple[dict[str, Contact], list[str]]:
-    """Parse contacts.yml, returning the valid contacts and a problem per defect."""
+def read_contacts(
+    path: Path, *, require_dial_from: bool = True
+) -> tuple[dict[str, Contact], list[str]]:
+    """Parse contacts.yml, returning the valid contacts and a problem per defect.
+
+    Without `require_dial_from`, a contact that does not say where it can be dialled from
+    is read as unconfirmed rather than refused: the service keeps running on a newly added
+    number, and `hotline content check` (which requires it) reports it.
+    """
     where = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -79,7 +102,7 @@ def read_contacts(path: Path) -> tuple[dict[str, Contact], list[str]]:
         label = (
             f"{where}: contact '{key}'" if isinstance(key, str) else f"{where}: contact #{index}"
         )
-        contact, entry_problems = _parse_entry(entry, label)
+        contact, entry_problems = _parse_entry(entry, label, require_dial_from)
         problems += entry_problems
         if isinstance(key, str):
             if key in seen_keys:
@@ -97,13 +120,15 @@ def read_contacts(path: Path) -> tuple[dict[str, Contact], list[str]]:
 
 def load_contacts(path: Path) -> dict[str, Contact]:
     """Parse contacts.yml or raise ContentError listing every problem."""
-    contacts, problems = read_contacts(path)
+    contacts, problems = read_contacts(path, require_dial_from=False)
     if problems:
         raise ContentError(problems)
     return contacts
 
 
-def _parse_entry(entry: Any, where: str) -> tuple[Contact | None, list[str]]:
+def _parse_entry(
+    entry: Any, where: str, require_dial_from: bool
+) -> tuple[Contact | None, list[str]]:
     if not isinstance(entry, dict):
         return None, [f"{where}: expected 'key:', 'number:', 'name:', 'source:', 'checked:'"]
     problems = [f"{where}: unknown field '{name}'" for name in entry if name not in _FIELDS]
@@ -134,6 +159,8 @@ def _parse_entry(entry: Any, where: str) -> tuple[Contact | None, list[str]]:
     note = entry.get("note")
     if note is not None and not isinstance(note, str):
         problems.append(f"{where}: 'note' must be text")
+    dial_from, dial_problems = _parse_dial_from(entry, where, require_dial_from)
+    problems += dial_problems
     if problems or key is None or number is None or source is None or checked is None:
         return None, problems
     contact = Contact(
@@ -143,8 +170,39 @@ def _parse_entry(entry: Any, where: str) -> tuple[Contact | None, list[str]]:
         source=source,
         checked=checked,
         note=note,
+        dial_from=dial_from,
     )
     return contact, []
+
+
+def _parse_dial_from(
+    entry: dict[Any, Any], where: str, required: bool
+) -> tuple[frozenset[str] | None, list[str]]:
+    """Read `dial_from` (and the source it needs), or say what is wrong with it."""
+    allowed = ", ".join(f"[{place}]" for place in DIAL_PLACES)
+    wanted = f"write a list such as {allowed} or [{ANYWHERE}], or '{UNCONFIRMED}'"
+    if "dial_from" not in entry:
+        if not required:
+            return None, []
+        return None, [f"{where}: 'dial_from' is missing (where can it be dialled from? {wanted})"]
+    raw = entry["dial_from"]
+    if raw == UNCONFIRMED:
+        return None, []
+    if not isinstance(raw, list) or not raw or not all(isinstance(p, str) for p in raw):
+        return None, [f"{where}: 'dial_from' must be a list of places or '{UNCONFIRMED}': {wanted}"]
+    places = frozenset(raw)
+    problems = [
+        f"{where}: 'dial_from' has an unknown place '{place}': {wanted}"
+        for place in sorted(places - {*DIAL_PLACES, ANYWHERE})
+    ]
+    if ANYWHERE in places and len(places) > 1:
+        problems.append(f"{where}: 'dial_from' is either [{ANYWHERE}] or a list of countries")
+    if _text(entry.get("dial_from_source")) is None:
+        problems.append(
+            f"{where}: 'dial_from_source' is missing (where does it say that the number works "
+            f"there? Without a source, write dial_from: {UNCONFIRMED})"
+        )
+    return (None if problems else places), problems
 
 
 def _text(value: object) -> str | None:

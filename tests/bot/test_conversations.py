@@ -101,6 +101,9 @@ async def test_emergency_numbers_come_first_in_their_own_message(harness: Harnes
     await harness.feed(message("Мени уруп жатат, жардам бергиле", user=person(language_code="ky")))
     first = harness.texts()[0]
     assert "112" in first and "102" in first
+    # Never the police alone, and the Kyrgyz hotline number only for calls within Kyrgyzstan.
+    assert "полицияга кайрылуудан корксоңуз" in first and "«оператор»" in first
+    assert "0800 0000 189" in first and "Кыргызстандын ичинде чалуу үчүн" in first
     assert harness.escalator.requests[0].level == "emergency"
 
 
@@ -142,7 +145,7 @@ async def test_menu_offers_every_group_and_the_second_wave_topics(harness: Harne
         for row in menu.reply_markup.inline_keyboard  # type: ignore[union-attr]
         for b in row
     }
-    assert labels["menu:police"] == "Полиция, депортация, возвращение домой"
+    assert labels["menu:police"] == "Проверка документов, депортация, возвращение домой"
     assert labels["menu:family"] == "Семья, здоровье и безопасность"
     for group, (_, intents) in GROUPS.items():
         harness.session.clear()

@@ -64,9 +64,10 @@ def test_an_unbroken_copy_passes(content_dir: Path) -> None:
 
 def test_a_missing_file_in_one_language(content_dir: Path) -> None:
     (content_dir / "ky" / "greet.md").unlink()
-    assert problems(content_dir) == [
-        "ky/greet.md: missing (every intent needs an answer in both languages)"
-    ]
+    found = problems(content_dir)
+    assert found[0] == "ky/greet.md: missing (every intent needs an answer in both languages)"
+    # The phone's recording of the Kyrgyz summary goes with it (`hotline voice build`).
+    assert len(found) == 2 and re.match(r"ky/audio/answer_greet-\w+\.wav .* no text uses", found[1])
 
 
 def test_a_file_that_is_not_an_intent(content_dir: Path) -> None:
@@ -99,9 +100,9 @@ def test_a_misspelt_field(content_dir: Path) -> None:
 
 
 def test_intent_not_matching_the_file_name(content_dir: Path) -> None:
-    set_field(content_dir / "ky" / "greet.md", "intent", "thanks_goodbye")
+    set_field(content_dir / "ru" / "greet.md", "intent", "thanks_goodbye")
     assert problems(content_dir) == [
-        "ky/greet.md: front matter: intent 'thanks_goodbye' does not match the file name"
+        "ru/greet.md: front matter: intent 'thanks_goodbye' does not match the file name"
     ]
 
 
@@ -137,7 +138,8 @@ def test_a_summary_too_long_to_read_aloud(content_dir: Path) -> None:
     sentence = " Сөз узун болсо, угуучу чарчайт."
     path = content_dir / "ky" / "greet.md"
     edit(path, 'номерине чалыңыз."', "номерине чалыңыз." + sentence * 6 + '"')
-    found = problems(content_dir)
+    # A changed Kyrgyz summary also needs a new recording: leave that to the recording tests.
+    found = [p for p in problems(content_dir) if "ky/audio" not in p]
     assert len(found) == 1
     assert re.fullmatch(r"ky/greet\.md: summary is \d+ characters .*at most 450 .*", found[0])
 
@@ -222,15 +224,15 @@ def test_numbers_written_differently_still_match(content_dir: Path) -> None:
 def test_a_kyrgyz_file_written_in_russian(content_dir: Path) -> None:
     russian = (content_dir / "ru" / "greet.md").read_text(encoding="utf-8")
     (content_dir / "ky" / "greet.md").write_text(russian, encoding="utf-8")
-    assert problems(content_dir) == ["ky/greet.md: reads as Russian, but is in the Kyrgyz folder"]
+    # The other problems follow from it: Kyrgyz wording rules and the Kyrgyz recording.
+    assert "ky/greet.md: reads as Russian, but is in the Kyrgyz folder" in problems(content_dir)
 
 
 def test_a_russian_file_written_in_kyrgyz(content_dir: Path) -> None:
     kyrgyz = (content_dir / "ky" / "emergency.md").read_text(encoding="utf-8")
     (content_dir / "ru" / "emergency.md").write_text(kyrgyz, encoding="utf-8")
-    assert problems(content_dir) == [
-        "ru/emergency.md: reads as Kyrgyz, but is in the Russian folder"
-    ]
+    # The other problems follow from it: Russian wording rules applied to Kyrgyz words.
+    assert "ru/emergency.md: reads as Kyrgyz, but is in the Russian folder" in problems(content_dir)
 
 
 def test_a_required_contact_missing(content_dir: Path) -> None:
@@ -356,12 +358,12 @@ def test_the_command_exits_non_zero_with_the_list(
     content_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (content_dir / "ru" / "out_of_scope.md").unlink()
-    set_field(content_dir / "ky" / "greet.md", "review_status", "done")
+    set_field(content_dir / "ru" / "greet.md", "review_status", "done")
     code, out = run_command(content_dir, capsys)
     assert code == 1
     assert "content check: 2 problem(s)" in out
     assert "  - ru/out_of_scope.md: missing" in out
-    assert "  - ky/greet.md: front matter: review_status 'done'" in out
+    assert "  - ru/greet.md: front matter: review_status 'done'" in out
 
 
 def test_the_command_exits_zero_when_clean(

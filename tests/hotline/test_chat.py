@@ -35,6 +35,7 @@ async def test_piped_conversation_renders_answers_options_and_escalation() -> No
     assert "== Миграционный учёт в России ==" in text
     assert "  1) " in text
     assert "!! " in text and "112" in text
+    assert "боитесь обращаться в полицию, напишите здесь «оператор»" in text
     assert "[escalated: case 000001, risk emergency]" in text
     assert escalator.requests[0].channel == "terminal"
 

@@ -256,7 +256,7 @@ async def test_a_call_through_every_route_opens_one_case_and_raises_it(
         spoken_danger = await call.say(main, "меня заперли и бьют")  # the policy escalates
         assert spoken_danger.find("Dial/Number") is not None
         voicemail = await call.post(dial_action(spoken_danger), DialCallStatus="no-answer")
-        record = (await leave_message(call, voicemail, "1")).find("Record")  # call back: safe
+        record = (await leave_message(call, voicemail, "1")).find("Record")  # safe to call
         assert record is not None
         await call.post(record.attrib["action"], RecordingUrl=RECORDING, RecordingDuration="9")
         await call.post(
@@ -268,8 +268,9 @@ async def test_a_call_through_every_route_opens_one_case_and_raises_it(
         assert case.channel == "phone" and case.level == "emergency"
         assert case.callback_number == CALLER and case.recording_url == RECORDING
         kinds = [item.kind.value for item in await OutboxQueue(cases.store, "t").items()]
-        # Opened once; then only what was new: the callback number, whether a call back is
-        # safe, the recording.
+        # Opened once; then only what was new: whether a call back is safe with the number,
+        # the recording, its link.
         assert kinds == ["topic_create", "card_update", "card_update", "card_update"]
+        assert case.callback_preference is not None
     finally:
         await cases.store.dispose()
