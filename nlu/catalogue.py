@@ -64,6 +64,9 @@ INDICATORS: Final[tuple[str, ...]] = (
 )
 
 
+# The intents INTENTS.md added in the second wave (the ten after out_of_scope).
+SECOND_WAVE_INTENTS: Final[tuple[str, ...]] = INTENTS[INTENTS.index("out_of_scope") + 1 :]
+
 # The situations of shared/domain/INTENTS.md: what the person lives through, so that an
 # answer names it rightly (domestic violence is never called forced labour).
 SITUATIONS: Final[tuple[str, ...]] = (

@@ -13,8 +13,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -25,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import sklearn
 
+from nlu.arrays import write_model_arrays
 from nlu.catalogue import Language
 from nlu.data import DEFAULT_DATA_DIR, Example, fingerprint_data, load_examples
 from nlu.features import extract_features
@@ -209,28 +208,14 @@ def _scores(model: TrainedModel, folded: str) -> FloatArray:
 
 def save_model(model: TrainedModel, path: Path) -> None:
     """Write the model atomically, so a concurrent reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    features = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
     meta = {
         "intents": list(model.intents),
         "temperature": model.temperature,
         "threshold": model.threshold,
     }
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.savez(
-                out,
-                features=np.array(features, dtype=str),
-                idf=model.idf,
-                weights=model.weights,
-                bias=model.bias,
-                meta=np.array(json.dumps(meta)),
-            )
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_model_arrays(
+        path, model.vocabulary, meta, idf=model.idf, weights=model.weights, bias=model.bias
+    )
 
 
 def read_model(path: Path) -> TrainedModel:

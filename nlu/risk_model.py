@@ -11,8 +11,6 @@ file without pickle.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -20,6 +18,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from nlu.arrays import write_model_arrays
 from nlu.catalogue import INDICATORS, SITUATIONS, RiskLevel, risk_rank
 from nlu.segments import risk_pieces
 from nlu.vectorizer import CachedVectorizer
@@ -145,25 +144,15 @@ def _pick(
 
 def save_risk_model(model: RiskModel, path: Path) -> None:
     """Write the model atomically, so a concurrent reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    features = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
-    meta = {"heads": list(model.heads), "report": model.meta}
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.savez(
-                out,
-                features=np.array(features, dtype=str),
-                idf=model.idf,
-                weights=model.weights,
-                bias=model.bias,
-                thresholds=model.thresholds,
-                meta=np.array(json.dumps(meta)),
-            )
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_model_arrays(
+        path,
+        model.vocabulary,
+        {"heads": list(model.heads), "report": model.meta},
+        idf=model.idf,
+        weights=model.weights,
+        bias=model.bias,
+        thresholds=model.thresholds,
+    )
 
 
 def read_risk_model(path: Path) -> RiskModel:

@@ -13,24 +13,12 @@ from typing import Any
 
 import pytest
 
+from nlu.catalogue import SECOND_WAVE_INTENTS
 from nlu.evaluation import build_report, load_labelled, run_messages
 from nlu.pipeline import Understanding
 
 EVAL = Path(__file__).resolve().parents[2] / "nlu" / "eval"
-NEW_INTENTS = frozenset(
-    {
-        "deportation",
-        "police_stop",
-        "return_home",
-        "controlled_persons_register",
-        "taxes",
-        "remittances",
-        "work_outside_eaeu",
-        "violence_support",
-        "family_documents",
-        "workplace_injury",
-    }
-)
+NEW_INTENTS = frozenset(SECOND_WAVE_INTENTS)
 
 
 def _report(understanding: Understanding, name: str) -> dict[str, Any]:
