@@ -35,3 +35,24 @@ def write_model_arrays(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_model_arrays(
+    path: Path, names: tuple[str, ...]
+) -> tuple[dict[str, int], dict[str, Any], dict[str, npt.NDArray[np.float32]]]:
+    """Read what `write_model_arrays` wrote: vocabulary, meta and the named float32 arrays.
+
+    Plain arrays only (`allow_pickle=False`); weights come back C-contiguous for fast rows.
+    """
+    with np.load(path, allow_pickle=False) as archive:
+        meta: dict[str, Any] = json.loads(str(archive["meta"]))
+        vocabulary = {str(f): i for i, f in enumerate(archive["features"].tolist())}
+        arrays = {name: np.ascontiguousarray(archive[name], dtype=np.float32) for name in names}
+    return vocabulary, meta, arrays
+
+
+def remove_stale(current: Path, pattern: str) -> None:
+    """Delete models cached for older data or code beside `current`: they only fill the disk."""
+    for old in current.parent.glob(pattern):
+        if old != current:
+            old.unlink(missing_ok=True)

@@ -17,13 +17,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import sklearn
 
-from nlu.arrays import write_model_arrays
+from nlu.arrays import read_model_arrays, remove_stale, write_model_arrays
 from nlu.catalogue import Language
 from nlu.data import DEFAULT_DATA_DIR, Example, fingerprint_data, load_examples
 from nlu.features import extract_features
@@ -219,26 +219,15 @@ def save_model(model: TrainedModel, path: Path) -> None:
 
 
 def read_model(path: Path) -> TrainedModel:
-    """Read a cached model; plain arrays only (`allow_pickle=False`)."""
-    with np.load(path, allow_pickle=False) as archive:
-        meta: dict[str, Any] = json.loads(str(archive["meta"]))
-        features = archive["features"].tolist()
-        return TrainedModel(
-            vocabulary={str(f): i for i, f in enumerate(features)},
-            idf=archive["idf"].astype(np.float32),
-            weights=np.ascontiguousarray(archive["weights"], dtype=np.float32),
-            bias=archive["bias"].astype(np.float32),
-            intents=tuple(meta["intents"]),
-            temperature=float(meta["temperature"]),
-            threshold=float(meta["threshold"]),
-        )
-
-
-def _remove_stale(current: Path) -> None:
-    """Delete models cached for older data or code; they would only fill the disk."""
-    for old in current.parent.glob("embedded-*.npz"):
-        if old != current:
-            old.unlink(missing_ok=True)
+    """Read a cached model; plain arrays only."""
+    vocabulary, meta, arrays = read_model_arrays(path, ("idf", "weights", "bias"))
+    return TrainedModel(
+        vocabulary=vocabulary,
+        intents=tuple(meta["intents"]),
+        temperature=float(meta["temperature"]),
+        threshold=float(meta["threshold"]),
+        **arrays,
+    )
 
 
 class EmbeddedEngine:
@@ -283,7 +272,7 @@ class EmbeddedEngine:
         )
         try:
             save_model(model, path)
-            _remove_stale(path)
+            remove_stale(path, "embedded-*.npz")
         except OSError as exc:
             logger.warning("could not cache the embedded model in %s (%s)", cache_dir, exc)
         return cls(model, from_cache=False)

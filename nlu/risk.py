@@ -58,9 +58,10 @@ def assess_risk(
     """
     probabilities, evidence = read_windows(model, windows)
     hits = [hit for window in windows for hit in floor.find(window)]
-    read = model.decide(probabilities, evidence, floor=floor_level(hits))
+    floor_at = floor_level(hits)
+    read = model.decide(probabilities, evidence, floor=floor_at)
     situations = read.situations
-    if risk_rank(floor_level(hits)) > risk_rank("none") and read.level == floor_level(hits):
+    if floor_at != "none" and read.level == floor_at:
         # The floor set the level: its situations are the best guess the model lacked.
         model_level = model.decide(probabilities).level
         if model_level == "none":

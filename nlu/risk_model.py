@@ -10,7 +10,6 @@ file without pickle.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -18,7 +17,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from nlu.arrays import write_model_arrays
+from nlu.arrays import read_model_arrays, write_model_arrays
 from nlu.catalogue import INDICATORS, SITUATIONS, RiskLevel, risk_rank
 from nlu.segments import risk_pieces
 from nlu.vectorizer import CachedVectorizer
@@ -156,19 +155,11 @@ def save_risk_model(model: RiskModel, path: Path) -> None:
 
 
 def read_risk_model(path: Path) -> RiskModel:
-    """Read a cached model; plain arrays only (`allow_pickle=False`)."""
-    with np.load(path, allow_pickle=False) as archive:
-        meta: dict[str, Any] = json.loads(str(archive["meta"]))
-        heads = tuple(meta["heads"])
-        if heads != HEADS:
-            raise ValueError("the cached risk model has other heads")
-        features = archive["features"].tolist()
-        return RiskModel(
-            vocabulary={str(f): i for i, f in enumerate(features)},
-            idf=archive["idf"].astype(np.float32),
-            weights=np.ascontiguousarray(archive["weights"], dtype=np.float32),
-            bias=archive["bias"].astype(np.float32),
-            heads=heads,
-            thresholds=archive["thresholds"].astype(np.float32),
-            meta=dict(meta.get("report") or {}),
-        )
+    """Read a cached model; plain arrays only."""
+    vocabulary, meta, arrays = read_model_arrays(path, ("idf", "weights", "bias", "thresholds"))
+    heads = tuple(meta["heads"])
+    if heads != HEADS:
+        raise ValueError("the cached risk model has other heads")
+    return RiskModel(
+        vocabulary=vocabulary, heads=heads, meta=dict(meta.get("report") or {}), **arrays
+    )

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import sklearn
 
+from nlu.arrays import remove_stale
 from nlu.catalogue import INDICATORS, LANGUAGES, SITUATIONS, risk_rank
 from nlu.embedded import DEFAULT_CACHE_DIR, _feature_code_hash
 from nlu.features import extract_features
@@ -311,14 +312,9 @@ def situation_report(
         for row, label in zip(probabilities, labels, strict=True)
         if label.level != "none" and label.situations is not None
     ]
-    exact = sum(
-        set(model.decide(row).situations) == set(label.situations or ()) for row, label in risky
-    )
-    first = sum(
-        bool(model.decide(row).situations)
-        and model.decide(row).situations[0] in (label.situations or ())
-        for row, label in risky
-    )
+    named = [(model.decide(row).situations, set(label.situations or ())) for row, label in risky]
+    exact = sum(set(found) == gold for found, gold in named)
+    first = sum(bool(found) and found[0] in gold for found, gold in named)
     return {
         "dev_situation_exact": round(exact / len(risky), 4) if risky else None,
         "dev_situation_first_right": round(first / len(risky), 4) if risky else None,
@@ -403,9 +399,7 @@ def load_or_train_risk_model(
     )
     try:
         save_risk_model(model, path)
-        for old in path.parent.glob("risk-*.npz"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        remove_stale(path, "risk-*.npz")
     except OSError as exc:
         logger.warning("could not cache the risk model in %s (%s)", cache_dir, exc)
     return model
