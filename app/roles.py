@@ -10,6 +10,7 @@ from aiohttp import web
 
 from app.http_logs import AccessLog
 from app.storage import prepare_storage
+from app.telegram import build_telegram
 from app.web import (
     build_app,
     listen_address,
@@ -32,12 +33,10 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
     settings = services.settings
     listen_address(settings.metrics_addr)  # a wrong address stops before anything listens
     await prepare_storage(services)  # a key that cannot open the data stops here
-    bot = dispatcher = None
+    bot = dispatcher = chat_log = None
     if settings.bot_token is not None:
-        from bot.dispatcher import build_bot, build_dispatcher
-
-        bot = build_bot(services)
-        dispatcher = build_dispatcher(services)
+        telegram = build_telegram(services)
+        bot, dispatcher, chat_log = telegram.bot, telegram.dispatcher, telegram.chat_log
     else:
         say("Telegram bot is off: set HOTLINE_BOT_TOKEN to turn it on.")
     webhook = bot is not None and not polling
@@ -55,7 +54,7 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
                 bot, dispatcher, url, secret.get_secret_value()
             )
             background.append(asyncio.create_task(registration, name="webhook-registration"))
-    jobs = WorkerJobs(services)
+    jobs = WorkerJobs(services, chat_log)  # the worker logs what it sends as the bot does
     if worker:
         jobs.start()
         if dispatcher is not None and jobs.outbox is not None:
@@ -85,12 +84,10 @@ async def run_web(services: Services, host: str, port: int, *, polling: bool, wo
 
 async def run_polling(services: Services) -> None:
     """`hotline bot`: long polling and a worker, no HTTP server."""
-    from bot.dispatcher import build_bot, build_dispatcher
-
     await prepare_storage(services)
-    bot = build_bot(services)
-    dispatcher = build_dispatcher(services)
-    jobs = WorkerJobs(services)
+    telegram = build_telegram(services)
+    bot, dispatcher = telegram.bot, telegram.dispatcher
+    jobs = WorkerJobs(services, telegram.chat_log)
     jobs.start()
     if jobs.outbox is not None:
         dispatcher["case_outbox"] = jobs.outbox

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from app.purging import start_daily_purge
 
 if TYPE_CHECKING:
+    from bot.message_log import MessageLog
     from bot.outbox import OutboxWorker
     from hotline.services import Services
 
@@ -27,6 +28,8 @@ class WorkerJobs:
     """What a worker runs; `start` it, `stop` it on the way out."""
 
     services: Services
+    # The Dispatcher's log of people's chats, when it runs in this process (`app.telegram`).
+    chat_log: MessageLog | None = None
     outbox: OutboxWorker | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -34,7 +37,7 @@ class WorkerJobs:
         from bot.operators.wiring import build_case_outbox
         from bot.outbox.runner import worker_name
 
-        self.outbox = build_case_outbox(self.services)
+        self.outbox = build_case_outbox(self.services, self.chat_log)
         if self.outbox is not None:
             self.outbox.start()
         purge = start_daily_purge(self.services, worker_name())

@@ -1,17 +1,28 @@
-"""Ids of recent messages in a private chat, so that /forget can delete both sides.
+"""Every message of a person's private chat, both ways, so that /forget can delete them.
+
+Whatever sends into the chat records what it sent: the dispatcher's replies (`Talk`), its
+error and throttling notes, and the outbox worker's deliveries (an operator's message, a
+notice), which may run in another process. So in Redis mode every process writes the same
+keys, named by a pseudonym of the chat; in one process without Redis the dispatcher and
+the worker share one `MemoryMessageLog` (wired in `app.telegram`).
 
 Telegram lets a bot delete messages of a private chat for 48 hours, so older ids are
-useless and expire. Every update appends ids, and only /forget reads them: in Redis
-that is a list appended with one command (pipelined with other updates') and no read,
-where a JSON blob in FSM data would cost a read and a write on every update.
+useless and expire. What is kept beyond is a count of the chat's messages (no ids, no
+text), for `HISTORY_SECONDS` after the last one: enough for /forget to tell the person
+that older messages remain, and how to clear them in their app.
+
+Every update appends ids, and only /forget reads them: in Redis that is one script call
+(pipelined with other updates') and no read, where a JSON blob in FSM data would cost a
+read and a write on every update.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
-from typing import Final, Protocol
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final, Protocol
 from weakref import WeakKeyDictionary
 
 from aiogram.fsm.storage.base import BaseStorage
@@ -22,9 +33,26 @@ from redis.exceptions import RedisError
 from hotline.cases.crypto import Pseudonyms
 from hotline.redis_batch import batcher_for
 
+if TYPE_CHECKING:
+    from hotline.services import Services
+
 KEY_PREFIX: Final = "hotline:tg-messages:"
-KEEP_SECONDS: Final = 48 * 3600
+COUNT_PREFIX: Final = "hotline:tg-messages-count:"
+KEEP_SECONDS: Final = 48 * 3600  # Telegram's limit for deleting a private chat's messages
 KEEP_COUNT: Final = 500
+HISTORY_SECONDS: Final = 30 * 24 * 3600  # the count, after the chat's last message
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatHistory:
+    """What /forget can do about a chat."""
+
+    deletable: list[int] = field(default_factory=list)  # ids, oldest first
+    # Messages of the chat the bot can no longer delete: older than 48 hours, or beyond
+    # the newest KEEP_COUNT. Only a count: it is what the person is told about.
+    undeletable: int = 0
 
 
 class MessageLog(Protocol):
@@ -32,16 +60,18 @@ class MessageLog(Protocol):
         """Note these message ids (None entries are skipped)."""
         ...
 
-    async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
-        """Return the ids still deletable, oldest first, and forget them."""
+    async def pop_all(self, bot_id: int, chat_id: int) -> ChatHistory:
+        """Return what is still deletable and how many are not, and forget both."""
         ...
 
 
-# Append, keep the newest KEEP_COUNT, restart the expiry: one command per update.
+# Append, keep the newest KEEP_COUNT, restart the expiry, count: one command per update.
 REMEMBER_SCRIPT: Final = """
-redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 4))
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
 redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('INCRBY', KEYS[2], #ARGV - 3)
+redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1
 """
 
@@ -49,61 +79,90 @@ return 1
 class RedisMessageLog:
     """In Redis; while Redis fails, in this process's memory (and `/forget` reads both)."""
 
-    def __init__(self, redis: Redis, pseudonyms: Pseudonyms) -> None:
+    def __init__(self, redis: Redis, pseudonyms: Pseudonyms, clock: Clock = time.time) -> None:
         self._redis = redis
         self._batch = batcher_for(redis)  # pipelined with the other updates' commands
         self._pseudonyms = pseudonyms
-        self._memory = MemoryMessageLog()
+        self._clock = clock
+        self._memory = MemoryMessageLog(clock)
 
-    def _key(self, bot_id: int, chat_id: int) -> str:
+    def _keys(self, bot_id: int, chat_id: int) -> list[str]:
         """Named by a pseudonym of the chat: a Redis key never shows a Telegram id."""
-        return f"{KEY_PREFIX}{bot_id}:{self._pseudonyms.of(f'tg-chat:{chat_id}')}"
+        name = f"{bot_id}:{self._pseudonyms.of(f'tg-chat:{chat_id}')}"
+        return [f"{KEY_PREFIX}{name}", f"{COUNT_PREFIX}{name}"]
 
     async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
-        now = int(time.time())
+        now = int(self._clock())
         ids = list(message_ids)
         entries = [f"{i}:{now}" for i in ids if i is not None]
         if not entries:
             return
         try:
             await self._batch.script(
-                REMEMBER_SCRIPT, [self._key(bot_id, chat_id)], [KEEP_COUNT, KEEP_SECONDS, *entries]
+                REMEMBER_SCRIPT,
+                self._keys(bot_id, chat_id),
+                [KEEP_COUNT, KEEP_SECONDS, HISTORY_SECONDS, *entries],
             )
-        except (ConnectionError, OSError, TimeoutError):
+        except (ConnectionError, OSError, TimeoutError, RedisError):
             await self._memory.remember(bot_id, chat_id, ids)
 
-    async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
+    async def pop_all(self, bot_id: int, chat_id: int) -> ChatHistory:
         kept = await self._memory.pop_all(bot_id, chat_id)
-        key = self._key(bot_id, chat_id)
+        key, count_key = self._keys(bot_id, chat_id)
         try:
             async with asyncio.timeout(1.0), self._redis.pipeline(transaction=True) as pipe:
                 pipe.lrange(key, 0, -1)
-                pipe.delete(key)
-                raw, _ = await pipe.execute()
+                pipe.get(count_key)
+                pipe.delete(key, count_key)
+                raw, count, _ = await pipe.execute()
         except (ConnectionError, OSError, TimeoutError, RedisError):
             return kept
         entries = [entry.decode() if isinstance(entry, bytes) else str(entry) for entry in raw]
-        stored = _deletable(tuple(int(part) for part in e.split(":")) for e in entries)
-        return sorted({*stored, *kept})
+        parsed = [(int(i), int(ts)) for i, _, ts in (e.partition(":") for e in entries)]
+        stored = _history(parsed, int(count or 0), self._clock())
+        return ChatHistory(
+            sorted({*stored.deletable, *kept.deletable}),
+            stored.undeletable + kept.undeletable,
+        )
 
 
 class MemoryMessageLog:
-    def __init__(self) -> None:
+    """In this process: for one process without Redis (dispatcher and worker share it)."""
+
+    def __init__(self, clock: Clock = time.time) -> None:
+        self._clock = clock
         self._chats: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._counts: dict[tuple[int, int], tuple[int, float]] = {}  # count, last message
 
     async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
-        now = int(time.time())
-        kept = self._chats.setdefault((bot_id, chat_id), [])
-        kept += [(i, now) for i in message_ids if i is not None]
+        now = self._clock()
+        chat = (bot_id, chat_id)
+        new = [(i, int(now)) for i in message_ids if i is not None]
+        if not new:
+            return
+        kept = self._chats.setdefault(chat, [])
+        kept += new
         del kept[:-KEEP_COUNT]
+        count, last = self._counts.get(chat, (0, now))
+        if now - last > HISTORY_SECONDS:
+            count = 0  # as the Redis count expires
+        self._counts[chat] = (count + len(new), now)
 
-    async def pop_all(self, bot_id: int, chat_id: int) -> list[int]:
-        return _deletable(self._chats.pop((bot_id, chat_id), []))
+    async def pop_all(self, bot_id: int, chat_id: int) -> ChatHistory:
+        chat = (bot_id, chat_id)
+        now = self._clock()
+        count, last = self._counts.pop(chat, (0, now))
+        if now - last > HISTORY_SECONDS:
+            count = 0
+        return _history(self._chats.pop(chat, []), count, now)
 
 
-def _deletable(entries: Iterable[tuple[int, ...]]) -> list[int]:
-    oldest = int(time.time()) - KEEP_SECONDS
-    return [entry[0] for entry in entries if entry[1] > oldest]
+def _history(entries: list[tuple[int, int]], count: int, now: float) -> ChatHistory:
+    """Split the logged entries; `count` is every message logged, the trimmed ones too."""
+    oldest = now - KEEP_SECONDS
+    fresh = [message_id for message_id, at in entries if at > oldest]
+    undeletable = max(count, len(entries)) - len(fresh)
+    return ChatHistory(sorted(set(fresh)), undeletable)
 
 
 _MEMORY_LOGS: WeakKeyDictionary[BaseStorage, MemoryMessageLog] = WeakKeyDictionary()
@@ -119,3 +178,16 @@ def log_for(storage: BaseStorage, pseudonyms: Pseudonyms | None) -> MessageLog:
     if log is None:
         log = _MEMORY_LOGS[storage] = MemoryMessageLog()
     return log
+
+
+def message_log_of(services: Services, clock: Clock = time.time) -> MessageLog:
+    """The log every sender of one process shares: in Redis when there is one.
+
+    Without Redis it lives in this process only: pass the same instance to the Dispatcher
+    and to the outbox worker (`app.telegram`), or the worker's deliveries are not deleted.
+    """
+    if services.redis is not None:
+        if services.keys is None:
+            raise ValueError("a message log in Redis needs the pseudonym key")
+        return RedisMessageLog(services.redis, services.keys.pseudonyms, clock)
+    return MemoryMessageLog(clock)

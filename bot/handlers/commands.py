@@ -16,7 +16,7 @@ from bot.filters import looks_like_command, private_chat
 from bot.identity import user_key
 from bot.keyboards import option_rows
 from bot.replies import Outgoing, t
-from bot.talk import Talk, quiet_reply
+from bot.talk import Talk
 from hotline import options as opt
 from hotline.i18n import N_
 from hotline.ui_strings import DATA_ERASED
@@ -33,6 +33,13 @@ HELP = N_(
     "/forget: delete this conversation"
 )
 FORGOTTEN = N_("I have deleted what I remembered about you and the messages I could delete.")
+# Said only when the log shows messages the bot may no longer delete, or Telegram refused.
+OLDER_REMAIN = N_(
+    "Some older messages of this chat are still here: Telegram does not let me delete "
+    "messages older than 48 hours. To remove them, clear the chat in your Telegram app: "
+    "open the menu of this chat (⋮ or the bot's name at the top) and choose "
+    '"Clear history" or "Delete chat".'
+)
 UNKNOWN_COMMAND = N_("I do not know the command %(command)s. Send /help to see what I can do.")
 DELETE_BATCH: Final = 100  # deleteMessages takes at most 100 ids
 
@@ -66,32 +73,49 @@ async def forget(message: Message, bot: Bot, state: FSMContext, talk: Talk) -> N
     """Erase the person's state, their case data and both sides of the chat where allowed."""
     assert message.from_user is not None
     language = await talk.language_of(message.from_user)
-    message_ids = [*await talk.log.pop_all(bot.id, message.chat.id), message.message_id]
+    history = await talk.log.pop_all(bot.id, message.chat.id)
     # The chat first: it is what a watched phone shows, and needs none of our stores.
-    for first in range(0, len(message_ids), DELETE_BATCH):
-        try:
-            await bot.delete_messages(message.chat.id, message_ids[first : first + DELETE_BATCH])
-        except TelegramAPIError as exc:
-            # Older than 48 hours or already gone: nothing more we can delete.
-            log.info("deleting messages failed: %s", type(exc).__name__)
+    not_deleted = history.undeletable + await delete_all(
+        bot, message.chat.id, sorted({*history.deletable, message.message_id})
+    )
     await talk.policy.forget(user_key(message.from_user))
     try:
         async with asyncio.timeout(1.0):
             await state.clear()
     except Exception as exc:  # noqa: BLE001 - Redis away: the FSM data expires with its TTL
         log.warning("FSM state not cleared: %s", type(exc).__name__)
-    # It says only that it is done: a watched phone must not learn what was talked about.
+    # It says only that it is done, and how to clear what the bot could not: a watched
+    # phone must not learn what was talked about.
     text = f"{t(language, DATA_ERASED)} {t(language, FORGOTTEN)}"
+    if not_deleted:
+        text += "\n\n" + t(language, OLDER_REMAIN)
     await talk.deliver(bot, message.chat.id, message.from_user, [Outgoing(text)])
 
 
-async def unknown_command(message: Message, talk: Talk) -> None:
+async def delete_all(bot: Bot, chat_id: int, message_ids: list[int]) -> int:
+    """Delete in batches of at most 100; return how many Telegram refused to delete."""
+    refused = 0
+    for first in range(0, len(message_ids), DELETE_BATCH):
+        batch = message_ids[first : first + DELETE_BATCH]
+        try:
+            if not await bot.delete_messages(chat_id, batch):
+                refused += len(batch)
+        except TelegramAPIError as exc:
+            # Older than 48 hours, or Telegram away: the person is told how to clear them.
+            log.info("deleting messages failed: %s", type(exc).__name__)
+            refused += len(batch)
+    return refused
+
+
+async def unknown_command(message: Message, bot: Bot, talk: Talk) -> None:
     assert message.from_user is not None and message.text is not None
-    if quiet_reply():
-        return
     language = await talk.language_of(message.from_user)
     # The command is the person's own text: `t` escapes it, so it never becomes markup.
-    await message.answer(t(language, UNKNOWN_COMMAND, command=message.text.split()[0][:64]))
+    text = t(language, UNKNOWN_COMMAND, command=message.text.split()[0][:64])
+    # Through `deliver`, withheld over the limit, and both messages logged for /forget.
+    await talk.deliver(
+        bot, message.chat.id, message.from_user, [Outgoing(text)], message.message_id
+    )
 
 
 def build_router() -> Router:

@@ -42,10 +42,18 @@ async def handler_failed(
         language = await talk.language_of(event_from_user)
     except Exception as exc:  # noqa: BLE001 - the store may be what failed
         log.error("no language for the error notice: %s", type(exc).__name__)
+    incoming = event.update.message or event.update.edited_message
+    ids: list[int | None] = [incoming.message_id if incoming else None]
     try:
-        await bot.send_message(event_chat.id, t(language, SOMETHING_WENT_WRONG))
+        sent = await bot.send_message(event_chat.id, t(language, SOMETHING_WENT_WRONG))
+        ids.append(sent.message_id)
     except Exception as exc:  # noqa: BLE001 - nothing more can be done for this update
         log.error("the error notice failed too: %s", type(exc).__name__)
+    try:
+        # Both, for /forget (the handler may have failed before it logged the incoming one).
+        await talk.log.remember(bot.id, event_chat.id, ids)
+    except Exception as exc:  # noqa: BLE001 - the store may be what failed
+        log.error("the error notice not logged: %s", type(exc).__name__)
 
 
 def build_router() -> Router:

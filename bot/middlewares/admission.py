@@ -38,6 +38,7 @@ from aiogram.types import Chat, Message, TelegramObject, Update, User
 from redis.asyncio import Redis
 
 from bot.identity import language_hint, user_key
+from bot.message_log import MessageLog
 from hotline.cases.crypto import Pseudonyms
 from hotline.i18n import translate
 from hotline.metrics import Metrics
@@ -192,7 +193,10 @@ class AdmitUpdates(BaseMiddleware):
             self.metrics.inc("telegram_over_limit_in_case_total")
             return await handler(event, data)
         self.metrics.inc("telegram_throttled_total")
-        toast = await self._note(event, user, policy, first_over=count == self.limit + 1)
+        talk = data.get("talk")
+        chat_log = talk.log if talk is not None else None
+        first_over = count == self.limit + 1
+        toast = await self._note(event, user, policy, bot, chat_log, first_over=first_over)
         token = THROTTLED.set(Throttled(toast))
         try:
             result = await handler(event, data)  # read by the core, answered quietly
@@ -203,7 +207,14 @@ class AdmitUpdates(BaseMiddleware):
         return result
 
     async def _note(
-        self, update: Update, user: User | None, policy: DialoguePolicy, *, first_over: bool
+        self,
+        update: Update,
+        user: User | None,
+        policy: DialoguePolicy,
+        bot: Bot,
+        chat_log: MessageLog | None,
+        *,
+        first_over: bool,
     ) -> str | None:
         """Send the polite note for a message; return it for a button press to show."""
         if not first_over or user is None:  # one note per window, not one per message
@@ -214,5 +225,7 @@ class AdmitUpdates(BaseMiddleware):
         if update.callback_query is not None:
             return note  # the handler answers the press with it (one answer per press)
         if message is not None:
-            await message.answer(html.escape(note))
+            sent = await message.answer(html.escape(note))
+            if chat_log is not None:  # for /forget, like every message in the chat
+                await chat_log.remember(bot.id, sent.chat.id, [sent.message_id])
         return None

@@ -36,10 +36,36 @@ RECORDING: Final = '🎙 Голосовое сообщение: <a href="{url}">
 CLAIMED_BY: Final = "👤 Дело взял(а): {name}."
 NOTE_SAVED: Final = "📝 Заметка сохранена (человеку не отправлена)."
 CLOSED_BY: Final = "✅ Дело закрыто: {name}. Человеку сообщено."
-FORGOTTEN: Final = (
-    "🗑 Человек удалил свои данные командой /forget. Дело закрыто, переписка и личные данные "
-    "в базе стёрты. Пожалуйста, не храните их и в других местах."
+# /forget, in the group's main thread (the case's topic is deleted): what went, what stays.
+FORGOTTEN_HEAD: Final = "🗑 Дело #{number}: человек удалил свои данные командой /forget."
+FORGOTTEN_TOPIC: Final = (
+    "тема дела в этом чате со всем, что в ней было: карточка, сообщения человека "
+    "и сообщения операторов"
 )
+FORGOTTEN_NO_TOPIC: Final = "темы у дела не было"
+FORGOTTEN_TOPIC_FAILED: Final = (
+    "⚠️ Тему дела удалить не удалось ({why}): удалите её вручную, в ней переписка"
+)
+FORGOTTEN_TRANSCRIPT: Final = (
+    "расшифровка в базе: сообщений человека — {person}, ответов операторов — {operator}, "
+    "заметок — {notes}"
+)
+FORGOTTEN_EXCERPT: Final = "выдержка из разговора"
+FORGOTTEN_CALLBACK: Final = "номер для обратного звонка и когда звонить"
+FORGOTTEN_RECORDING: Final = "голосовое сообщение"
+FORGOTTEN_PERSON: Final = (
+    "идентификатор человека в Telegram, имя взявшего дело оператора и состояние разговора с ботом"
+)
+FORGOTTEN_CHAT: Final = (
+    "В чате человека бот удалил все сообщения, которые Telegram позволяет удалить "
+    "(за последние 48 часов); если остались более старые, человеку подсказано, как удалить их "
+    "самому."
+)
+FORGOTTEN_KEPT: Final = (
+    "Сохранено только для статистики, без личных данных: номер дела, уровень риска, "
+    "признаки, язык, канал, даты и журнал действий (кто и когда, без содержания)."
+)
+FORGOTTEN_PLEASE: Final = "Пожалуйста, не храните эту переписку и в других местах."
 BLOCKED: Final = "⛔ Сообщение не доставлено: человек заблокировал бота или удалил аккаунт."
 NOT_DELIVERED: Final = "⛔ Это сообщение не удалось доставить человеку (Telegram отказал)."
 NOT_SHOWN: Final = (
@@ -112,6 +138,33 @@ def operator_text(kind: OperatorNotice, params: Mapping[str, object]) -> str:
         return OPERATOR_TEXTS[kind].format(**escaped)
     except KeyError:  # a parameter missing from an old queued item
         return OPERATOR_TEXTS[kind].split("{", 1)[0].strip()
+
+
+def forgotten(number: str, erased: Mapping[str, object], topic_failure: str | None) -> str:
+    """What /forget erased of one case, said exactly (HTML); `erased` is the FORGOTTEN
+    item's payload (counts and flags only). `topic_failure`: why the topic could not be
+    deleted, or None when it was (or there was none)."""
+    parts: list[str] = []
+    if topic_failure is None:
+        parts.append(FORGOTTEN_TOPIC if erased.get("topic_id") else FORGOTTEN_NO_TOPIC)
+    counts = {key: int(str(erased.get(key, 0))) for key in ("person", "operator", "note")}
+    parts.append(
+        FORGOTTEN_TRANSCRIPT.format(
+            person=counts["person"], operator=counts["operator"], notes=counts["note"]
+        )
+    )
+    flags = (
+        ("excerpt", FORGOTTEN_EXCERPT),
+        ("callback", FORGOTTEN_CALLBACK),
+        ("recording", FORGOTTEN_RECORDING),
+    )
+    parts += [text for key, text in flags if erased.get(key)]
+    parts.append(FORGOTTEN_PERSON)
+    lines = [FORGOTTEN_HEAD.format(number=html.escape(number)), "Стёрто: " + "; ".join(parts) + "."]
+    if topic_failure is not None:
+        lines.append(FORGOTTEN_TOPIC_FAILED.format(why=html.escape(topic_failure)) + ".")
+    lines += [FORGOTTEN_CHAT, FORGOTTEN_KEPT, FORGOTTEN_PLEASE]
+    return "\n".join(lines)
 
 
 def operator_console_reply(name: str, text: str) -> str:

@@ -72,5 +72,7 @@ async def media_to_topic(
         turn = Turn(key, "telegram", text=caption, language_hint=language_hint(message.from_user))
         reply = await talk.policy.handle(turn)
         await talk.deliver(bot, message.chat.id, key, reply, message.message_id)
+    else:
+        await talk.log.remember(bot.id, message.chat.id, [message.message_id])  # for /forget
     if case_outbox is not None:
         case_outbox.wake()

@@ -10,6 +10,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
+from bot.message_log import MessageLog, message_log_of
 from bot.operators.access import case_service_of
 from bot.outbox import LocalBudget, OutboxWorker, RedisBudget
 from hotline.services import Services
@@ -17,8 +18,15 @@ from hotline.services import Services
 log = logging.getLogger(__name__)
 
 
-def build_case_outbox(services: Services) -> OutboxWorker | None:
-    """The outbox worker; None (cases only stored) without a bot, an operators' chat or cases."""
+def build_case_outbox(
+    services: Services, message_log: MessageLog | None = None
+) -> OutboxWorker | None:
+    """The outbox worker; None (cases only stored) without a bot, an operators' chat or cases.
+
+    `message_log`: where what it sends into a person's chat is logged for /forget; the
+    Dispatcher's, in one process without Redis (`app.telegram`). Otherwise the Redis log
+    all processes share, or, in a worker process without Redis, one /forget cannot read.
+    """
     settings = services.settings
     cases = case_service_of(services)
     if settings.bot_token is None or settings.operators_chat_id is None or cases is None:
@@ -40,6 +48,13 @@ def build_case_outbox(services: Services) -> OutboxWorker | None:
         if services.redis is not None
         else LocalBudget(per_minute)
     )
+    if message_log is None:
+        if services.redis is None:
+            log.warning(
+                "worker without Redis and apart from the bot: /forget cannot delete what it "
+                "sends into people's chats"
+            )
+        message_log = message_log_of(services)
     return OutboxWorker(
         bot,
         cases.store,
@@ -49,4 +64,5 @@ def build_case_outbox(services: Services) -> OutboxWorker | None:
         content=services.content,
         lease_seconds=settings.outbox_lease_seconds,
         poll_seconds=settings.outbox_poll_seconds,
+        message_log=message_log,
     )

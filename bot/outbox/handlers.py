@@ -15,10 +15,13 @@ from typing import Final, Literal, assert_never
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
 
 from bot.identity import chat_id_of
+from bot.message_log import MessageLog
 from bot.operators import cards
 from bot.operators import notices as say
+from bot.outbox.failures import TOPIC_GONE_MARKERS
 from bot.outbox.topics import TopicDesk
 from hotline.cases.events import OperatorNotice, OutboxEvent, PersonNotice
 from hotline.cases.outbox import OutboxQueue
@@ -48,6 +51,9 @@ class Delivery:
     topics: TopicDesk
     danger_numbers: dict[str, str]
     metrics: Metrics = field(default_factory=Metrics)
+    # Where what is sent into a person's chat is logged, for /forget: the dispatcher's log
+    # (the same Redis keys, or the same instance in one process; see `app.telegram`).
+    message_log: MessageLog | None = None
 
 
 Handler = Callable[[Delivery, OutboxView, CaseView], Awaitable[Delivered]]
@@ -65,8 +71,10 @@ def handler_for(event: OutboxEvent) -> Handler:
             return person_media
         case OutboxEvent.TOPIC_NOTICE:
             return topic_notice
-        case OutboxEvent.TOPIC_CLOSE | OutboxEvent.FORGOTTEN:
+        case OutboxEvent.TOPIC_CLOSE:
             return topic_close
+        case OutboxEvent.FORGOTTEN:
+            return forgotten
         case OutboxEvent.TOPIC_DELETE:
             return topic_delete
         case OutboxEvent.OPERATOR_TO_PERSON:
@@ -171,6 +179,8 @@ async def person_media(d: Delivery, item: OutboxView, case: CaseView) -> Deliver
 
 
 async def topic_notice(d: Delivery, item: OutboxView, case: CaseView) -> Delivered:
+    if case.erased and case.topic_id is None:
+        return done(item)  # its topic was deleted (/forget, the purge): never a new one
     topic, _ = await d.topics.ensure(case, item.id)
     if "notice" in item.payload:
         kind = OperatorNotice(str(item.payload["notice"]))
@@ -181,22 +191,52 @@ async def topic_notice(d: Delivery, item: OutboxView, case: CaseView) -> Deliver
 
 
 async def topic_close(d: Delivery, item: OutboxView, case: CaseView) -> Delivered:
-    """Closed or forgotten: steps 1 the notice, 2 close the topic."""
+    """Closed: steps 1 the notice, 2 close the topic."""
     if case.topic_id is None:
         return done(item)
     if item.progress < 1:
-        forgotten = item.kind == OutboxEvent.FORGOTTEN
-        await d.topics.post(case.topic_id, say.FORGOTTEN if forgotten else say.CLOSED_IN_TOPIC)
+        await d.topics.post(case.topic_id, say.CLOSED_IN_TOPIC)
         await _step(d, item, 1)
     close = d.bot.close_forum_topic(d.chat_id, case.topic_id)
     await d.topics.call(close, not_modified_ok=True)
     return done(item)
 
 
+async def forgotten(d: Delivery, item: OutboxView, case: CaseView) -> Delivered:
+    """/forget: steps 1 delete the topic (card, relayed and operators' messages alike),
+    2 tell the operators in the group's main thread exactly what was erased."""
+    failure = None
+    if item.progress < 1:
+        # The payload's topic; else one a worker opened while the case was being erased.
+        topic = item.payload.get("topic_id") or case.topic_id
+        if topic:
+            failure = await _delete_topic(d, int(topic))
+            if case.topic_id is not None:
+                await d.queue.reset_topic(case.id)
+        await _step(d, item, 1)
+    text = say.forgotten(case.number, item.payload, failure)
+    return done(item, await d.topics.post(None, text))
+
+
 async def topic_delete(d: Delivery, item: OutboxView, case: CaseView) -> Delivered:
-    delete = d.bot.delete_forum_topic(d.chat_id, int(item.payload["topic_id"]))
-    await d.topics.call(delete, not_modified_ok=True)
+    await _delete_topic(d, int(item.payload["topic_id"]))
     return done(item)
+
+
+async def _delete_topic(d: Delivery, topic: int) -> str | None:
+    """Delete a topic; None when it is gone (already, too), else why Telegram refused.
+
+    Flood waits and network errors are raised: the item is retried.
+    """
+    try:
+        await d.topics.call(d.bot.delete_forum_topic(d.chat_id, topic), not_modified_ok=True)
+    except TelegramBadRequest as exc:
+        message = exc.message.lower()
+        if any(marker in message for marker in TOPIC_GONE_MARKERS):
+            return None
+        log.warning("topic not deleted: %s", message[:80])
+        return message[:80]
+    return None
 
 
 async def operator_to_person(d: Delivery, item: OutboxView, case: CaseView) -> Delivered:
@@ -207,12 +247,14 @@ async def operator_to_person(d: Delivery, item: OutboxView, case: CaseView) -> D
     if "message_id" in item.payload:
         # copyMessage carries no author: the person never learns the operator's name.
         copied = await d.bot.copy_message(chat, d.chat_id, int(item.payload["message_id"]))
+        await _logged(d, chat, copied.message_id)
         return done(item, copied.message_id)
     text = str(item.payload.get("text", ""))
     message_id = item.payload.get("sent_id")
     if item.progress < 1:
         sent = await d.bot.send_message(chat, html.escape(text), parse_mode=ParseMode.HTML)
         message_id = sent.message_id
+        await _logged(d, chat, sent.message_id)
         await _step(d, item, 1)
     if case.topic_id is not None:
         by = str(item.payload.get("by", ""))
@@ -236,12 +278,24 @@ async def person_notice(d: Delivery, item: OutboxView, case: CaseView) -> Delive
         params = {**d.danger_numbers, **params}
     text = html.escape(translate(_language(case.language), msgid, **params), quote=False)
     sent = await d.bot.send_message(chat, text, parse_mode=ParseMode.HTML)
+    await _logged(d, chat, sent.message_id)
     return done(item, sent.message_id)
 
 
 async def _step(d: Delivery, item: OutboxView, step: int) -> int:
     await d.queue.progress(item.id, step)
     return step
+
+
+async def _logged(d: Delivery, chat: int, message_id: int) -> None:
+    """Log a message sent into the person's chat, for /forget. A failure here must not
+    fail the item: its retry would send the message twice."""
+    if d.message_log is None:
+        return
+    try:
+        await d.message_log.remember(d.bot.id, chat, [message_id])
+    except Exception as exc:  # noqa: BLE001 - the message is out; only /forget misses it
+        log.warning("sent message not logged for /forget: %s", type(exc).__name__)
 
 
 def _person_chat(case: CaseView) -> int | None:

@@ -20,6 +20,7 @@ from typing import assert_never
 
 from aiogram import Bot
 
+from bot.message_log import MessageLog
 from bot.operators import notices as say
 from bot.outbox.budget import GroupBudget, LocalBudget
 from bot.outbox.failures import FloodWait, Refused, TopicGone, Transient, backoff, judge
@@ -56,6 +57,7 @@ class OutboxWorker:
         lease_seconds: float = 60.0,
         claim_limit: int = 20,
         name: str | None = None,
+        message_log: MessageLog | None = None,
     ) -> None:
         # Numbers a notice names come from content/contacts.yml; checked here, at start.
         contacts = (content or _default_content()).contacts
@@ -73,6 +75,7 @@ class OutboxWorker:
             self.topics,
             say.danger_numbers(contacts),
             self.metrics,
+            message_log,
         )
         self.poll_seconds = poll_seconds
         self.claim_limit = claim_limit

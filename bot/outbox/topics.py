@@ -89,7 +89,10 @@ class TopicDesk:
         await self.queue.card_posted(case.id, message_id)
         return message_id
 
-    async def post(self, topic: int, text: str, markup: InlineKeyboardMarkup | None = None) -> int:
+    async def post(
+        self, topic: int | None, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> int:
+        """Post in a topic; with `topic` None, in the group's main thread."""
         await self.spend()
         sent = await self.bot.send_message(
             self.chat_id,

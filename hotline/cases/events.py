@@ -21,7 +21,7 @@ class OutboxEvent(StrEnum):
     PERSON_MEDIA = "person_media"  # a photo, file, voice note … copied to the topic
     TOPIC_NOTICE = "topic_notice"  # an `OperatorNotice` in the topic
     TOPIC_CLOSE = "topic_close"  # the case was closed: say so and close the topic
-    FORGOTTEN = "forgotten"  # the person erased their data (/forget)
+    FORGOTTEN = "forgotten"  # /forget: delete the topic, tell operators what was erased
     TOPIC_DELETE = "topic_delete"  # retention: delete an old case's topic
     OPERATOR_TO_PERSON = "operator_to_person"  # an operator's message, copied to the person
     PERSON_NOTICE = "person_notice"  # a `PersonNotice` to the person's private chat
@@ -35,15 +35,6 @@ class Lane(StrEnum):
 
 
 PERSON_LANE_EVENTS: Final = frozenset({OutboxEvent.OPERATOR_TO_PERSON, OutboxEvent.PERSON_NOTICE})
-# Events whose payload carries what someone said: dropped by /forget even when delivered.
-PERSONAL_EVENTS: Final = frozenset(
-    {
-        OutboxEvent.PERSON_TEXT,
-        OutboxEvent.PERSON_MEDIA,
-        OutboxEvent.OPERATOR_TO_PERSON,
-        OutboxEvent.PERSON_NOTICE,
-    }
-)
 
 
 def lane_of(event: OutboxEvent) -> Lane:

@@ -18,12 +18,12 @@ import logging
 from collections.abc import Awaitable
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.cases.crypto import Sealer
-from hotline.cases.events import PERSONAL_EVENTS, OperatorNotice, OutboxEvent, PersonNotice
+from hotline.cases.events import OperatorNotice, OutboxEvent, PersonNotice
 from hotline.cases.index import CaseIndex, IndexEntry
 from hotline.cases.models import Case, CaseMessage, OutboxItem
 from hotline.cases.operator_actions import OperatorActions
@@ -202,35 +202,44 @@ class CaseService(OperatorActions):
             return Outcome.DONE
 
     async def forget(self, user_key: str) -> list[str]:
-        """Close the person's open case, tell operators, erase every personal field."""
+        """Close the person's open case and erase every personal field of all their cases.
+
+        The operators' side goes at once too: each case's topic (card, relayed messages,
+        operators' messages) is deleted by the outbox (`OutboxEvent.FORGOTTEN`), which then
+        tells the operators, in the group's main thread, exactly what was erased; its
+        payload holds only counts. Returns the numbers of the cases that were open.
+        """
         store = self.store
         now = store.now()
         closed: list[str] = []
         async with store.transaction() as session:
             pseudonym = store.pseudonyms.of(user_key)
             cases = list(await session.scalars(select(Case).where(Case.user_key == pseudonym)))
+            ids = [case.id for case in cases]
+            counts = await _transcript_counts(session, ids)
+            if ids:
+                await session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(ids)))
+                # Every queued or delivered item: relays and notices carry what was said, and
+                # whatever was still due for the topic is moot once the topic is deleted.
+                await session.execute(delete(OutboxItem).where(OutboxItem.case_id.in_(ids)))
             for case in cases:
                 if case.status != "closed":
                     case.status = "closed"
                     case.closed_at = now
                     assert case.number is not None
                     closed.append(case.number)
-                    store.audit(session, case.id, "person", "forgotten", None)
-                    # The operators learn why the case ended; nothing personal is in it.
-                    store.enqueue(session, case, OutboxEvent.FORGOTTEN)
+                store.audit(session, case.id, "person", "forgotten", None)
+                erased = {
+                    "topic_id": case.topic_id,
+                    **counts.get(case.id, {}),
+                    "excerpt": case.excerpt_enc is not None,
+                    "callback": case.callback_number_enc is not None,
+                    "recording": case.recording_url_enc is not None,
+                }
                 erase_case(case, now)
-            ids = [case.id for case in cases]
-            if ids:
-                await session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(ids)))
-                # Undelivered relays are dropped; delivered items (their payloads carry what
-                # was said) go too. What remains pending closes the topic.
-                personal = [event.value for event in PERSONAL_EVENTS]
-                await session.execute(
-                    delete(OutboxItem).where(
-                        OutboxItem.case_id.in_(ids),
-                        or_(OutboxItem.status != "pending", OutboxItem.kind.in_(personal)),
-                    )
-                )
+                case.topic_id = None  # deleted by the FORGOTTEN item, as the purge does
+                case.card_message_id = None
+                store.enqueue(session, case, OutboxEvent.FORGOTTEN, erased)
         if self.index is not None:
             await _quietly(self.index.erase(user_key), "erase")
         return closed
@@ -269,6 +278,21 @@ def erase_case(case: Case, now: datetime) -> None:
     case.callback_when_enc = None
     case.claimed_by_name = None
     case.purged_at = now
+
+
+async def _transcript_counts(session: AsyncSession, ids: list[int]) -> dict[int, dict[str, int]]:
+    """How many transcript lines each case has, by direction (person, operator, note)."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(CaseMessage.case_id, CaseMessage.direction, func.count())
+        .where(CaseMessage.case_id.in_(ids))
+        .group_by(CaseMessage.case_id, CaseMessage.direction)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for case_id, direction, count in rows:
+        counts.setdefault(case_id, {})[direction] = int(count)
+    return counts
 
 
 def _callback_preference(case: Case, request: EscalationRequest, sealer: Sealer) -> bool:

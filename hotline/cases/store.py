@@ -248,6 +248,7 @@ class CaseStore:
             callback_preference=case.callback_preference,
             callback_when=self.sealer.open(case.callback_when_enc),
             taken=case.status == "claimed" or case.answered_at is not None,
+            erased=case.purged_at is not None,
         )
 
     def outbox_view(self, item: OutboxItem) -> OutboxView:

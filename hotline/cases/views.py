@@ -73,6 +73,7 @@ class CaseView:
     callback_preference: str | None = None  # a `CallbackPreference` value; None: not asked
     callback_when: str | None = None  # what the caller said about when to call
     taken: bool = False  # claimed by an operator, or an operator has written to the person
+    erased: bool = False  # personal data erased (/forget or the retention purge)
 
     def waiting(self, now: datetime) -> timedelta:
         return now - self.created_at

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from aiogram.methods import DeleteForumTopic
 
 from app.purging import purge_once_a_day
 from hotline.cases.retention import purge
+from hotline.cases.views import Actor, Outcome
 from hotline.escalation import EscalationRequest
 from tests.operators.conftest import OPERATORS_CHAT, Hotline, person, photo, private_message
-from tests.support.telegram import CloseForumTopic
+from tests.support.telegram import CloseForumTopic, CopyMessage, CreateForumTopic, SendMessage
 
 SECRETS = (
     "работодатель забрал паспорт и не отпускает",
@@ -54,28 +56,57 @@ def assert_no_personal_data(dump: str, user_id: int = 1001) -> None:
 
 
 @pytest.mark.postgres
-async def test_forget_closes_the_case_tells_the_operators_and_erases_everything(
+async def test_forget_deletes_the_topic_at_once_and_tells_the_operators_what_went(
     hotline: Hotline,
 ) -> None:
     case_id = await a_full_case(hotline)
     user = person()
     await hotline.person_says("и ещё: нам не дают еды", user)  # still queued at /forget
     assert SECRETS[1] in await hotline.dump()  # (the dump does decrypt)
+    before = await hotline.store.get(case_id)
     hotline.telegram.clear()
 
     await hotline.person_says("/forget")
     await hotline.pump()
 
     case = await hotline.store.get(case_id)
-    assert case.status == "closed" and case.user_key is None
-    topic = case.topic_id
-    notices = hotline.telegram.texts_to(OPERATORS_CHAT, topic)
-    assert any("/forget" in n for n in notices)
-    assert all(secret not in n for n in notices for secret in SECRETS)
-    assert [c.message_thread_id for c in hotline.telegram.of(CloseForumTopic)] == [topic]
+    assert case.status == "closed" and case.user_key is None and case.erased
+    assert case.topic_id is None and case.card_message_id is None
+    # The topic goes at once, with the card, the relayed messages and the operators' ones.
+    deleted = hotline.telegram.of(DeleteForumTopic)
+    assert [d.message_thread_id for d in deleted] == [before.topic_id]
+    assert not hotline.telegram.of(CloseForumTopic)
+    # One notice, in the group's main thread, says what was erased and what was kept.
+    sent = [m for m in hotline.telegram.of(SendMessage) if int(m.chat_id) == OPERATORS_CHAT]
+    [notice] = sent
+    assert notice.message_thread_id is None
+    text = notice.text
+    assert f"#{before.number}" in text and "/forget" in text
+    assert "тема дела" in text and "карточка" in text
+    assert "сообщений человека — 3, ответов операторов — 1, заметок — 1" in text
+    assert "Сохранено" in text and "уровень риска" in text
+    assert all(secret not in text for secret in SECRETS) and "Айбек" not in text
     # What was still queued was dropped, not delivered.
     assert not any("не дают еды" in t for t in hotline.telegram.texts_to(OPERATORS_CHAT))
     assert_no_personal_data(await hotline.dump())
+
+
+@pytest.mark.postgres
+async def test_an_erased_case_never_gets_a_new_topic(hotline: Hotline) -> None:
+    """Operators writing into the topic, or the console replying, after /forget."""
+    case_id = await a_full_case(hotline)
+    topic = (await hotline.store.get(case_id)).topic_id
+    assert topic is not None
+    await hotline.person_says("/forget")
+    await hotline.operator_says("Вы здесь?", topic)  # before the topic is deleted
+    await hotline.pump()
+    hotline.telegram.clear()
+    actor = Actor("console:1", "Гульнара")
+    assert await hotline.cases.reply_to_person(case_id, actor, "Ответ") is Outcome.CASE_CLOSED
+    assert await hotline.cases.note(case_id, actor, "заметка") is Outcome.CASE_CLOSED
+    await hotline.pump()
+    assert not hotline.telegram.of(CreateForumTopic)
+    assert not hotline.telegram.of(SendMessage) and not hotline.telegram.of(CopyMessage)
 
 
 @pytest.mark.postgres
@@ -117,8 +148,6 @@ async def test_the_purge_erases_old_closed_cases_and_their_topics(hotline: Hotli
     assert_no_personal_data(await hotline.dump())
     # The topics holding the conversations are deleted from the operators' chat too.
     await hotline.pump()
-    from aiogram.methods import DeleteForumTopic
-
     deleted = {d.message_thread_id for d in hotline.telegram.of(DeleteForumTopic)}
     assert deleted == {topic, phone_case.topic_id}
     # Anonymous counts stay.

@@ -39,5 +39,5 @@ async def test_old_keys_move_to_pseudonyms_and_old_state_is_encrypted(redis: Red
         if await redis.type(name) == b"string":
             assert "паспорт".encode() not in await redis.get(name)
     log = RedisMessageLog(redis, KEYS.pseudonyms)
-    assert await redis.lrange(log._key(42, 1001), 0, -1) == [b"5:1700000000", b"6:1700000001"]
+    assert await redis.lrange(log._keys(42, 1001)[0], 0, -1) == [b"5:1700000000", b"6:1700000001"]
     assert await upgrade_redis_keys(redis, KEYS) == 0  # once is enough

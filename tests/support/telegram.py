@@ -62,6 +62,8 @@ class Failure:
 @dataclass
 class TelegramWorld:
     requests: list[TelegramMethod[Any]] = field(default_factory=list)
+    # Each successful call and what it returned (the message ids Telegram gave, …).
+    answers: list[tuple[TelegramMethod[Any], Any]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     members: set[int] = field(default_factory=set)  # user ids in the operators' chat
     owners: set[int] = field(default_factory=set)  # status "creator"
@@ -95,8 +97,17 @@ class TelegramWorld:
     def names(self) -> list[str]:
         return [r.__api_method__ for r in self.requests]
 
+    def message_ids_sent_to(self, chat_id: int) -> list[int]:
+        """The ids of the messages the bot sent or copied into a chat, in order."""
+        return [
+            int(result.message_id)
+            for method, result in self.answers
+            if isinstance(method, SendMessage | CopyMessage) and int(method.chat_id) == chat_id
+        ]
+
     def clear(self) -> None:
         self.requests.clear()
+        self.answers.clear()
 
     # -- answering, as JSON ------------------------------------------------------------
 
@@ -114,6 +125,7 @@ class TelegramWorld:
                 body["parameters"] = {"retry_after": failure.retry_after}
             return failure.status, body
         result = self._result(method)
+        self.answers.append((method, result))
         if hasattr(result, "model_dump"):
             result = result.model_dump(mode="json", exclude_none=True)
         return 200, {"ok": True, "result": result}
