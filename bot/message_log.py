@@ -127,12 +127,16 @@ class RedisMessageLog:
 
 
 class MemoryMessageLog:
-    """In this process: for one process without Redis (dispatcher and worker share it)."""
+    """In this process: for one process without Redis (dispatcher and worker share it).
+
+    Expires like the Redis keys: a chat quiet for `HISTORY_SECONDS` is forgotten.
+    """
 
     def __init__(self, clock: Clock = time.time) -> None:
         self._clock = clock
         self._chats: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._counts: dict[tuple[int, int], tuple[int, float]] = {}  # count, last message
+        self._swept = clock()
 
     async def remember(self, bot_id: int, chat_id: int, message_ids: Iterable[int | None]) -> None:
         now = self._clock()
@@ -140,21 +144,29 @@ class MemoryMessageLog:
         new = [(i, int(now)) for i in message_ids if i is not None]
         if not new:
             return
+        self._expire(chat, now)
         kept = self._chats.setdefault(chat, [])
         kept += new
         del kept[:-KEEP_COUNT]
-        count, last = self._counts.get(chat, (0, now))
-        if now - last > HISTORY_SECONDS:
-            count = 0  # as the Redis count expires
+        count, _ = self._counts.get(chat, (0, now))
         self._counts[chat] = (count + len(new), now)
+        if now - self._swept > 3600:  # an hourly sweep keeps the memory bounded
+            self._swept = now
+            for quiet in list(self._counts):
+                self._expire(quiet, now)
 
     async def pop_all(self, bot_id: int, chat_id: int) -> ChatHistory:
         chat = (bot_id, chat_id)
         now = self._clock()
-        count, last = self._counts.pop(chat, (0, now))
-        if now - last > HISTORY_SECONDS:
-            count = 0
+        self._expire(chat, now)
+        count, _ = self._counts.pop(chat, (0, now))
         return _history(self._chats.pop(chat, []), count, now)
+
+    def _expire(self, chat: tuple[int, int], now: float) -> None:
+        _, last = self._counts.get(chat, (0, now))
+        if now - last > HISTORY_SECONDS:
+            self._counts.pop(chat, None)
+            self._chats.pop(chat, None)
 
 
 def _history(entries: list[tuple[int, int]], count: int, now: float) -> ChatHistory:
