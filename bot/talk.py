@@ -69,15 +69,17 @@ class Talk:
         incoming_id: int | None = None,
         *,
         urgent: Reply | None = None,
+        always: bool = False,
     ) -> list[int]:
         """Send the reply; log message ids for /forget; note when the person blocked us.
 
         Over the person's limit only an urgent reply is sent (`quiet_reply`); `urgent` is the
-        core's reply behind a pre-rendered list, which decides for the list.
+        core's reply behind a pre-rendered list, which decides for the list; `always` sends
+        it regardless (what /forget did, and what it could not do).
         """
         key = user if isinstance(user, str) else user_key(user)
         messages = render_reply(reply, self.content) if isinstance(reply, Reply) else reply
-        if quiet_reply(reply if isinstance(reply, Reply) else urgent):
+        if not always and quiet_reply(reply if isinstance(reply, Reply) else urgent):
             self.metrics.inc("telegram_replies_withheld_total")
             messages = []
         try:

@@ -89,7 +89,8 @@ async def forget(message: Message, bot: Bot, state: FSMContext, talk: Talk) -> N
     text = f"{t(language, DATA_ERASED)} {t(language, FORGOTTEN)}"
     if not_deleted:
         text += "\n\n" + t(language, OLDER_REMAIN)
-    await talk.deliver(bot, message.chat.id, message.from_user, [Outgoing(text)])
+    # Even over the flood limit: the person must learn what is left to clear by hand.
+    await talk.deliver(bot, message.chat.id, message.from_user, [Outgoing(text)], always=True)
 
 
 async def delete_all(bot: Bot, chat_id: int, message_ids: list[int]) -> int:

@@ -178,6 +178,7 @@ async def test_forget_deletes_every_message_of_the_chat_and_the_topic(line: Line
     await line.operator(QUESTION, case.topic_id)
     await line.pump()  # "taken by an operator", and the question, copied to the person
     await line.person(command("/whatisthis", user=PERSON))
+    await line.person(message(user=PERSON, sticker=_sticker()))  # to the topic, no reply
     for n in range(BURST):  # a person describing what happens in many short messages
         await line.person(message(f"и ещё {n}", user=PERSON))
     await line.pump()
