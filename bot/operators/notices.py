@@ -53,9 +53,8 @@ FORGOTTEN_TRANSCRIPT: Final = (
 FORGOTTEN_EXCERPT: Final = "выдержка из разговора"
 FORGOTTEN_CALLBACK: Final = "номер для обратного звонка и когда звонить"
 FORGOTTEN_RECORDING: Final = "голосовое сообщение"
-FORGOTTEN_PERSON: Final = (
-    "идентификатор человека в Telegram, имя взявшего дело оператора и состояние разговора с ботом"
-)
+FORGOTTEN_CLAIMED: Final = "имя взявшего дело оператора"
+FORGOTTEN_PERSON: Final = "идентификатор человека в Telegram и состояние разговора с ботом"
 FORGOTTEN_CHAT: Final = (
     "В чате человека бот удалил все сообщения, которые Telegram позволяет удалить "
     "(за последние 48 часов); если остались более старые, человеку подсказано, как удалить их "
@@ -157,6 +156,7 @@ def forgotten(number: str, erased: Mapping[str, object], topic_failure: str | No
         ("excerpt", FORGOTTEN_EXCERPT),
         ("callback", FORGOTTEN_CALLBACK),
         ("recording", FORGOTTEN_RECORDING),
+        ("claimed", FORGOTTEN_CLAIMED),
     )
     parts += [text for key, text in flags if erased.get(key)]
     parts.append(FORGOTTEN_PERSON)

@@ -235,6 +235,7 @@ class CaseService(OperatorActions):
                     "excerpt": case.excerpt_enc is not None,
                     "callback": case.callback_number_enc is not None,
                     "recording": case.recording_url_enc is not None,
+                    "claimed": case.claimed_by_name is not None,
                 }
                 erase_case(case, now)
                 case.topic_id = None  # deleted by the FORGOTTEN item, as the purge does

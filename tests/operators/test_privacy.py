@@ -82,7 +82,8 @@ async def test_forget_deletes_the_topic_at_once_and_tells_the_operators_what_wen
     assert notice.message_thread_id is None
     text = notice.text
     assert f"#{before.number}" in text and "/forget" in text
-    assert "тема дела" in text and "карточка" in text
+    assert "тема дела" in text and "карточка" in text and "имя взявшего дело" in text
+    assert "обратного звонка" not in text  # a Telegram case has no number: not claimed gone
     assert "сообщений человека — 3, ответов операторов — 1, заметок — 1" in text
     assert "Сохранено" in text and "уровень риска" in text
     assert all(secret not in text for secret in SECRETS) and "Айбек" not in text
