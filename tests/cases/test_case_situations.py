@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from hotline.cases.crypto import Sealer
+from hotline.cases.database import session_factory, upgrade_database
 from hotline.cases.outbox import OutboxQueue
 from hotline.cases.reports import stats_csv
 from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore
 from hotline.escalation import EscalationRequest
+from tests.support.db import PSEUDONYMS, FakeClock, drop_schema, postgres_schema_engine
 
 
 def request(user: str = "tg:1001", level: str = "high", **extra: object) -> EscalationRequest:
@@ -87,16 +93,40 @@ async def test_stats_count_each_case_once_under_its_most_serious_situation(
     assert by_situation == {"domestic_violence": 2, "forced_labour": 1, "-": 1}
 
 
-async def test_a_case_from_before_migration_0007_has_no_situations(
-    store: CaseStore, engine: AsyncEngine
+@pytest.fixture(params=["postgresql", "sqlite"])
+async def at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A database migrated up to 0006, before cases had situations."""
+    if request.param == "sqlite":
+        engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/old.sqlite3")
+        await upgrade_database(engine, revision="0006")
+        yield engine
+        await engine.dispose()
+        return
+    engine, schema = await postgres_schema_engine()
+    await upgrade_database(engine, revision="0006")
+    yield engine
+    await engine.dispose()
+    await drop_schema(schema)
+
+
+async def test_migration_0007_keeps_older_cases_without_situations(
+    at_0006: AsyncEngine, sealer: Sealer, clock: FakeClock
 ) -> None:
-    cases = CaseService(store)
-    await cases.escalate(request(situations=("domestic_violence",)))
-    async with engine.begin() as connection:
-        await connection.execute(text("UPDATE cases SET situations = NULL"))
+    store = CaseStore(session_factory(at_0006), sealer, clock=clock, pseudonyms=PSEUDONYMS)
+    async with at_0006.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO cases (number, user_key, person_ref_enc, channel, language, level, "
+                "priority, indicators, reason, status, created_at, updated_at) VALUES "
+                "('000001', :pseudonym, :ref, 'telegram', 'ru', 'high', 2, '[]', 'risk', "
+                "'open', :now, :now)"
+            ),
+            {"pseudonym": PSEUDONYMS.of("tg:1001"), "ref": sealer.seal("tg:1001"), "now": clock()},
+        )
+    await upgrade_database(at_0006)
     case = await store.open_case_for("tg:1001")
     assert case is not None and case.situations == ()
     assert [row.situation for row in await store.stats()] == ["-"]
-    # Raised later, it starts recording them.
-    await cases.escalate(request(level="emergency", situations=("violence",)))
+    # Raised later, it starts keeping them.
+    await CaseService(store).escalate(request(level="emergency", situations=("violence",)))
     assert (await store.get(case.id)).situations == ("violence",)
