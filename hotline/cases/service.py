@@ -265,8 +265,7 @@ class CaseService(OperatorActions):
 
 
 def erase_case(case: Case, now: datetime) -> None:
-    """Drop every personal field of a case row; the anonymous counts stay (level,
-    indicators and situations are labels, kept for the statistics)."""
+    """Drop every personal field of a case row; the anonymous counts stay."""
     case.user_key = None
     case.person_ref_enc = None
     case.excerpt_enc = None
