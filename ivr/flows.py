@@ -218,8 +218,10 @@ async def render_reply(
         # missing child at `high` is given the numbers too).
         level: RiskLevel = "emergency" if emergency else "none"
         indicators: tuple[str, ...] = ()
+        situations: tuple[str, ...] = ()
         if escalate is not None:
             level, indicators = escalate.level, escalate.indicators
+            situations = escalate.situations
         elif failure is not None:
             level = max(failure.level, "high", key=risk_rank)
         response = VoiceResponse()
@@ -233,6 +235,7 @@ async def render_reply(
             response,
             level=level,
             indicators=indicators,
+            situations=situations,
             intent=intent,
             reported=escalate.level if escalate is not None else None,
         )

@@ -59,6 +59,7 @@ async def report(
         language=language,
         level=state.level,
         indicators=state.indicators,
+        situations=state.situations,
         reason=reason,
         intent=intent,
         recording_url=recording_url,
@@ -105,6 +106,7 @@ async def connect_to_human(
     *,
     level: RiskLevel = "none",
     indicators: tuple[str, ...] = (),
+    situations: tuple[str, ...] = (),
     intent: str | None = None,
     reported: RiskLevel | None = None,
 ) -> VoiceResponse:
@@ -113,7 +115,7 @@ async def connect_to_human(
     `reported`: the level at which the policy's own escalation already reached the case.
     """
     state = await ctx.store.get_call(caller.call_sid)
-    state.raise_level(level, indicators)
+    state.raise_level(level, indicators, situations)
     if reported is not None:
         mark_reported(state, reported)
     state.caller_key = caller.key

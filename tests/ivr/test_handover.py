@@ -274,3 +274,37 @@ async def test_a_call_through_every_route_opens_one_case_and_raises_it(
         assert case.callback_preference is not None
     finally:
         await cases.store.dispose()
+
+
+async def test_a_caller_s_situation_reaches_the_case_on_every_report(
+    line: Line, tmp_path: Path
+) -> None:
+    """Domestic violence said on the phone: the policy's case and the voicemail's report
+    both carry the situation, so the phone case names it as a chat case would."""
+    from hotline.cases.service import CaseService
+    from hotline.cases.setup import build_case_store
+
+    call, main = await russian_main_menu(line)
+    spoken_danger = await call.say(main, "муж бьёт меня каждый день и угрожает убить")
+    assert spoken_danger.find("Dial/Number") is not None
+    voicemail = await call.post(dial_action(spoken_danger), DialCallStatus="no-answer")
+    await leave_message(call, voicemail, "2")  # do not call back
+    reasons = [r.reason for r in line.escalations]
+    assert reasons[0] in ("risk", "emergency") and reasons[-1] == "voicemail"
+    assert all(r.situations[:1] == ("domestic_violence",) for r in line.escalations)
+
+    # The same requests, made durable: the case keeps the situation, and the phone's own
+    # report (which knows only what the call state kept) does not lose it.
+    settings = line.services.settings.model_copy(
+        update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/cases.sqlite3"}
+    )
+    assert line.services.keys is not None
+    cases = CaseService(build_case_store(settings, line.services.keys))
+    try:
+        for request in line.escalations:
+            await cases.escalate(request)
+        [case] = await cases.list_open()
+        assert case.channel == "phone" and case.situations[0] == "domestic_violence"
+        assert case.callback_preference == CallbackPreference.UNSAFE
+    finally:
+        await cases.store.dispose()
