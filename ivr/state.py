@@ -39,8 +39,9 @@ class CallState:
     caller_key: str | None = None  # the salted hash; Twilio's recording callback has no From
     # What the case service already has about this call: "level", "level+callback".
     reported: str = ""
-    # What the caller said about a call back (a `CallbackPreference` value); "" not asked.
+    # What the caller said about a call back (a `CallbackPreference` value); "" no answer yet.
     callback: str = ""
+    callback_asked: bool = False  # the question was put; until answered, no number is kept
 
     def raise_level(self, level: RiskLevel, indicators: tuple[str, ...]) -> None:
         self.level = max(self.level, level, key=risk_rank)
@@ -64,6 +65,7 @@ class CallState:
             key if isinstance(key, str) else None,
             str(data.get("reported", "")),
             str(data.get("callback", "")),
+            bool(data.get("callback_asked", False)),
         )
 
 
