@@ -39,9 +39,10 @@ class CallState:
     caller_key: str | None = None  # the salted hash; Twilio's recording callback has no From
     # What the case service already has about this call: "level", "level+callback".
     reported: str = ""
-    # What the caller said about a call back (a `CallbackPreference` value); "" not asked.
+    # What the caller said about a call back (a `CallbackPreference` value); "" no answer yet.
     callback: str = ""
     situations: tuple[str, ...] = ()  # INTENTS.md's names, most serious first
+    callback_asked: bool = False  # the question was put; until answered, no number is kept
 
     def raise_level(
         self, level: RiskLevel, indicators: tuple[str, ...], situations: tuple[str, ...] = ()
@@ -73,6 +74,7 @@ class CallState:
             str(data.get("reported", "")),
             str(data.get("callback", "")),
             tuple(str(s) for s in data.get("situations", ())),
+            bool(data.get("callback_asked", False)),
         )
 
 

@@ -90,6 +90,10 @@ CALLBACK_NOT_SAID: Final = (
     "⚠️ Безопасно ли перезванивать, человек не сказал: телефон может быть в чужих руках, "
     "начните разговор осторожно."
 )
+CALLBACK_UNANSWERED_LINE: Final = (
+    "📵 Номера для обратного звонка нет: человек не ответил, можно ли ему перезвонить "
+    "(промолчал или положил трубку на этом вопросе)."
+)
 CALLBACK_SAFETY: Final[dict[str, str]] = {
     CallbackPreference.SAFE: "✅ Человек сказал, что перезвонить на этот номер можно.",
 }
@@ -175,6 +179,9 @@ def callback_lines(case: CaseView) -> list[str]:
     if case.callback_preference == CallbackPreference.UNSAFE:
         return [f"<b>{CALLBACK_UNSAFE_LINE}</b>"]
     if not case.callback_number:
+        # A phone number is kept only when the caller allowed a call back (docs/ivr.md).
+        if case.callback_preference == CallbackPreference.UNANSWERED:
+            return [CALLBACK_UNANSWERED_LINE]
         return []
     done = " (перезвонили ✅)" if case.callback_done else ""
     number = f"<b>Перезвонить:</b> <code>{html.escape(case.callback_number)}</code>{done}"

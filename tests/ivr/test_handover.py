@@ -75,8 +75,10 @@ async def test_unanswered_transfer_goes_to_voicemail(line: Line, status: str) ->
     reasons = [r.reason for r in line.escalations]
     # The voicemail is reported before the question, then with the caller's answer.
     assert reasons == ["phone_transfer", "voicemail", "voicemail"]
-    # The callback number goes to the escalator, and only there.
-    assert line.escalations[1].callback_number == CALLER
+    # Before the answer: no number, and the question says unanswered so far.
+    assert line.escalations[1].callback_number is None
+    assert line.escalations[1].callback_preference is CallbackPreference.UNANSWERED
+    # The callback number goes to the escalator after a "yes", and only there.
     assert line.escalations[-1].callback_number == CALLER
     assert line.escalations[-1].callback_preference is CallbackPreference.SAFE
 
@@ -181,7 +183,7 @@ async def test_help_now_says_emergency_numbers_then_transfers(line: Line) -> Non
     assert request.intent == "emergency"
 
 
-async def test_help_now_after_hours_still_records_an_emergency_callback(
+async def test_help_now_after_hours_reports_the_emergency_before_asking_about_a_call_back(
     make_line: LineFactory,
 ) -> None:
     line = await make_line(clock=NIGHT)
@@ -196,7 +198,10 @@ async def test_help_now_after_hours_still_records_an_emergency_callback(
     assert twiml.find("Gather") is not None  # the question before the recording
     [request] = line.escalations
     assert request.reason == "voicemail" and request.level == "emergency"
-    assert request.callback_number == CALLER
+    assert request.callback_number is None  # not before the caller says a call back is safe
+    await leave_message(call, twiml, "1")
+    assert line.escalations[-1].level == "emergency"
+    assert line.escalations[-1].callback_number == CALLER
 
 
 async def test_emergency_is_repeated_when_nobody_answers(line: Line) -> None:
