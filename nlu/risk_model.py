@@ -1,11 +1,15 @@
 """The trained risk model at inference: level, ILO indicators and situations of a message.
 
 A set of linear heads over the same TF-IDF features as the intent engine (character
-n-grams within words, words, word pairs). Each head gives a probability; the message
-scores the maximum over its whole and its pieces (`nlu.segments`), so a flag anywhere
-counts. Thresholds were chosen on a development split, recall first, and travel with
-the model. Like the intent engine, inference is plain numpy and the cache an `.npz`
-file without pickle.
+n-grams within words, words, word pairs). Each head gives a probability. The level and
+indicator heads take the maximum over the whole message and its pieces
+(`nlu.segments`), so a flag anywhere counts; a piece's level logits are lowered by a
+margin first, because a piece has lost the words around it ("в прошлом году…, сейчас
+всё хорошо") and should win only when it is clearly more alarming than the whole. The
+situation heads read the whole message: which situation a story describes is a
+property of the story, and pieces named extra ones. Thresholds were chosen on a
+development split, recall first, and travel with the model. Like the intent engine,
+inference is plain numpy and the cache an `.npz` file without pickle.
 """
 
 from __future__ import annotations
@@ -60,26 +64,41 @@ class RiskModel:
 
     vectorizer: CachedVectorizer = field(init=False, repr=False, compare=False)
 
+    piece_shift: FloatArray = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "vectorizer", CachedVectorizer(self.vocabulary, self.idf))
+        # What a piece's logits lose against the whole's: the level margin on the level
+        # heads, nothing on the indicators; situations are the whole's alone (-inf).
+        shift = np.zeros(len(self.heads), dtype=np.float32)
+        shift[: len(LEVEL_HEADS)] = float(self.meta.get("piece_margin", 0.0))
+        shift[_SITUATIONS] = np.inf
+        object.__setattr__(self, "piece_shift", shift)
+
+    def head_logits(self, folded: str) -> FloatArray:
+        """Every head's logit for one piece of folded text."""
+        indices, values = self.vectorizer.vector(folded)
+        if not len(indices):
+            return self.bias.copy()
+        logits: FloatArray = values @ self.weights[indices] + self.bias
+        return logits
 
     def head_probabilities(self, folded: str) -> FloatArray:
         """Every head's probability for one piece of folded text."""
-        indices, values = self.vectorizer.vector(folded)
-        logits = self.bias if not len(indices) else values @ self.weights[indices] + self.bias
-        result: FloatArray = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        result: FloatArray = (1.0 / (1.0 + np.exp(-self.head_logits(folded)))).astype(np.float32)
         return result
 
     def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
-        """The maximum per head over the whole and the pieces, and the piece of the flag."""
-        best = self.head_probabilities(folded)
+        """Per head, the whole's or a piece's (less its margin), and the piece of the flag."""
+        best = self.head_logits(folded)
         evidence, evidence_score = folded, float(best[_HIGH])
         for piece in risk_pieces(folded):
-            probabilities = self.head_probabilities(piece)
-            if float(probabilities[_HIGH]) > evidence_score:
-                evidence, evidence_score = piece, float(probabilities[_HIGH])
-            np.maximum(best, probabilities, out=best)
-        return best, evidence
+            logits = self.head_logits(piece) - self.piece_shift
+            if float(logits[_HIGH]) > evidence_score:
+                evidence, evidence_score = piece, float(logits[_HIGH])
+            np.maximum(best, logits, out=best)
+        result: FloatArray = (1.0 / (1.0 + np.exp(-best))).astype(np.float32)
+        return result, evidence
 
     def decide(
         self, probabilities: FloatArray, evidence: str = "", floor: RiskLevel = "none"
@@ -135,10 +154,14 @@ def _slice_of(names: frozenset[str]) -> list[int]:
 def _pick(
     names: tuple[str, ...], probabilities: FloatArray, above: npt.NDArray[np.bool_]
 ) -> tuple[str, ...]:
-    """The names above their threshold, most likely first; the most likely when none is."""
+    """The most likely name, then any other above its (strict) threshold, most likely first.
+
+    Nine messages in ten describe one situation: independent thresholds named a second
+    one far too often, so a second is named only when its head is very sure.
+    """
     order = np.argsort(-probabilities, kind="stable")
-    chosen = tuple(names[i] for i in order if above[i])
-    return chosen or (names[int(order[0])],)
+    first = int(order[0])
+    return (names[first], *(names[i] for i in order[1:] if above[i]))
 
 
 def save_risk_model(model: RiskModel, path: Path) -> None:
