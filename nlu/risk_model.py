@@ -270,7 +270,7 @@ def read_risk_model(path: Path) -> RiskModel:
         raise ValueError("the cached risk model has other heads")
     if len(arrays["stack"]) and arrays["stack"].shape != (
         len(STACK_FEATURES) + 1,
-        len(LEVEL_HEADS),
+        STACKED_HEADS,
     ):
         raise ValueError("the cached risk model has another second stage")
     return RiskModel(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,8 @@ from nlu.risk_model import (
     STACK_FEATURES,
     STACKED_HEADS,
     RiskModel,
+    read_risk_model,
+    save_risk_model,
     stack_features,
 )
 from nlu.types import RiskAssessment
@@ -325,3 +328,12 @@ def test_context_cues_are_found_in_both_languages_and_latin() -> None:
     assert "law" in cues("Мыйзам боюнча иш берүүчү паспортту алганга укугу барбы?")
     assert "now" in cues("помогите, нас заперли")
     assert cues("") == set()
+
+
+def test_the_second_stage_survives_the_cache(tmp_path: Path) -> None:
+    model = _understanding().risk_model
+    save_risk_model(model, tmp_path / "risk.npz")
+    again = read_risk_model(tmp_path / "risk.npz")
+    assert np.array_equal(again.stack, model.stack) and len(again.stack)
+    text = normalize("В прошлом году бригадир забрал паспорт, сейчас всё хорошо").folded
+    assert np.allclose(again.message_probabilities(text)[0], model.message_probabilities(text)[0])
