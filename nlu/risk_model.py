@@ -14,6 +14,7 @@ inference is plain numpy and the cache an `.npz` file without pickle.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -23,6 +24,7 @@ import numpy.typing as npt
 
 from nlu.arrays import read_model_arrays, write_model_arrays
 from nlu.catalogue import INDICATORS, SITUATIONS, RiskLevel, risk_rank
+from nlu.risk_context import CUE_NAMES, cue_values
 from nlu.segments import risk_pieces
 from nlu.vectorizer import CachedVectorizer
 
@@ -39,6 +41,58 @@ HEADS: Final[tuple[str, ...]] = (
 ALWAYS_EMERGENCY: Final = frozenset({"suicide_risk", "medical_emergency"})
 # Situations of a `concern`: a labour-rights problem or being stranded, nothing worse.
 CONCERN_SITUATIONS: Final = frozenset({"stranded", "labour_rights"})
+# The level heads the second stage decides ("at least concern", "at least high"). The
+# emergency head stays the first stage's: stacked, it missed plain emergencies that the
+# first stage is sure of, and cross-validation gained little (docs/nlu.md).
+STACKED_HEADS: Final = 2
+# What the second stage reads of a message (`stack_features`), in this order.
+STACK_FEATURES: Final[tuple[str, ...]] = (
+    *(f"whole:{name}" for name in LEVEL_HEADS),
+    *(f"pieces_max:{name}" for name in LEVEL_HEADS),
+    "pieces_mean:high",
+    "pieces_log_count",
+    "pieces_share_high",
+    "log_words",
+    *(f"cue:{name}" for name in CUE_NAMES),
+    *(f"cue:{name}*whole:high" for name in CUE_NAMES),
+    *(f"cue:{name}*pieces_max:high" for name in CUE_NAMES),
+)
+# The second stage learnt from messages of up to ~60 words: beyond, the dilution of the
+# whole and the length are out of its range, and it could silence a flag that the
+# pieces see plainly at the end of a long transcript. There it may only raise the level.
+STACK_MAX_WORDS: Final = 60
+_LOGIT_LIMIT: Final = 15.0  # a logit beyond this says nothing more, and must not dominate
+
+
+def stack_features(whole: FloatArray, pieces: FloatArray, folded: str) -> FloatArray:
+    """The second stage's inputs for one message (`STACK_FEATURES`).
+
+    `whole`: the first stage's level logits of the whole message; `pieces`: its pieces'
+    level logits, one row each (possibly none). Built as a Python list and converted
+    once: a dozen small numpy calls would cost more than the arithmetic.
+    """
+    limit = _LOGIT_LIMIT
+    own = [min(max(v, -limit), limit) for v in whole.tolist()]
+    if len(pieces):
+        rows = [[min(max(v, -limit), limit) for v in row] for row in pieces.tolist()]
+        top = [max(column) for column in zip(*rows, strict=True)]
+        high = [row[1] for row in rows]
+        mean, share = sum(high) / len(high), sum(v > 0 for v in high) / len(high)
+    else:
+        top, mean, share = own, own[1], float(own[1] > 0)
+    cues = cue_values(folded)
+    values = [
+        *own,
+        *top,
+        mean,
+        math.log1p(len(pieces)),
+        share,
+        math.log1p(len(folded.split())),
+        *cues,
+        *(cue * own[1] for cue in cues),
+        *(cue * top[1] for cue in cues),
+    ]
+    return np.array(values, dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +115,8 @@ class RiskModel:
     heads: tuple[str, ...]
     thresholds: FloatArray  # (heads,)
     meta: dict[str, Any]  # training report: split sizes, dev recall, chosen operating point
+    # The second stage: (len(STACK_FEATURES) + 1, STACKED_HEADS), bias last; empty: none.
+    stack: FloatArray = field(default_factory=lambda: np.zeros((0, STACKED_HEADS), np.float32))
 
     vectorizer: CachedVectorizer = field(init=False, repr=False, compare=False)
 
@@ -88,15 +144,42 @@ class RiskModel:
         result: FloatArray = (1.0 / (1.0 + np.exp(-self.head_logits(folded)))).astype(np.float32)
         return result
 
-    def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
-        """Per head, the whole's or a piece's (less its margin), and the piece of the flag."""
-        best = self.head_logits(folded)
+    def first_stage(self, folded: str) -> tuple[FloatArray, FloatArray, FloatArray, str]:
+        """The linear heads over the whole and the pieces.
+
+        Returns the combined logits (per head, the whole's or a piece's less its margin),
+        the whole's logits, the pieces' level logits (one row each) and the flag's piece.
+        """
+        whole = self.head_logits(folded)
+        best = whole.copy()
         evidence, evidence_score = folded, float(best[_HIGH])
+        levels = []
         for piece in risk_pieces(folded):
-            logits = self.head_logits(piece) - self.piece_shift
+            raw = self.head_logits(piece)
+            levels.append(raw[: len(LEVEL_HEADS)])
+            logits = raw - self.piece_shift
             if float(logits[_HIGH]) > evidence_score:
                 evidence, evidence_score = piece, float(logits[_HIGH])
             np.maximum(best, logits, out=best)
+        pieces = np.array(levels, dtype=np.float32).reshape(-1, len(LEVEL_HEADS))
+        return best, whole, pieces, evidence
+
+    def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
+        """Per head, the message's probability, and the piece of the flag.
+
+        Indicators: the whole's or a piece's (less its margin); situations: the whole's;
+        "at least concern" and "at least high": the second stage's, which weighs the
+        whole, the pieces and the context cues, when the model has one (else as the
+        indicators; beyond `STACK_MAX_WORDS` words the higher of the two); "emergency":
+        as the indicators.
+        """
+        best, whole, pieces, evidence = self.first_stage(folded)
+        if len(self.stack):
+            features = stack_features(whole[: len(LEVEL_HEADS)], pieces, folded)
+            stacked = features @ self.stack[:-1] + self.stack[-1]
+            if len(folded.split()) > STACK_MAX_WORDS:
+                np.maximum(stacked, best[:STACKED_HEADS], out=stacked)
+            best[:STACKED_HEADS] = stacked
         result: FloatArray = (1.0 / (1.0 + np.exp(-best))).astype(np.float32)
         return result, evidence
 
@@ -174,15 +257,22 @@ def save_risk_model(model: RiskModel, path: Path) -> None:
         weights=model.weights,
         bias=model.bias,
         thresholds=model.thresholds,
+        stack=model.stack,
     )
 
 
 def read_risk_model(path: Path) -> RiskModel:
     """Read a cached model; plain arrays only."""
-    vocabulary, meta, arrays = read_model_arrays(path, ("idf", "weights", "bias", "thresholds"))
+    names = ("idf", "weights", "bias", "thresholds", "stack")
+    vocabulary, meta, arrays = read_model_arrays(path, names)
     heads = tuple(meta["heads"])
     if heads != HEADS:
         raise ValueError("the cached risk model has other heads")
+    if len(arrays["stack"]) and arrays["stack"].shape != (
+        len(STACK_FEATURES) + 1,
+        STACKED_HEADS,
+    ):
+        raise ValueError("the cached risk model has another second stage")
     return RiskModel(
         vocabulary=vocabulary, heads=heads, meta=dict(meta.get("report") or {}), **arrays
     )

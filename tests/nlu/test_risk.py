@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +19,17 @@ from nlu.catalogue import SITUATIONS
 from nlu.normalize import normalize
 from nlu.pipeline import Understanding, build_understanding
 from nlu.risk import accumulate_risk
-from nlu.risk_model import HEADS, RiskModel
+from nlu.risk_context import CUE_NAMES, context_cues
+from nlu.risk_model import (
+    HEADS,
+    LEVEL_HEADS,
+    STACK_FEATURES,
+    STACKED_HEADS,
+    RiskModel,
+    read_risk_model,
+    save_risk_model,
+    stack_features,
+)
 from nlu.types import RiskAssessment
 
 
@@ -277,13 +288,52 @@ def test_the_most_likely_situation_is_named_and_a_second_only_when_sure() -> Non
     assert model.decide(_probabilities(0.1, violence=0.99)).situations == ()
 
 
-def test_situations_come_from_the_whole_message_and_levels_from_its_pieces() -> None:
-    """A piece counts for the level (less the margin), never for the situations."""
+def test_situations_come_from_the_whole_message_and_indicators_from_its_pieces() -> None:
+    """A piece counts for the indicators (less the margin), never for the situations."""
     model = _understanding().risk_model
     text = normalize("Сколько стоит патент? Муж бьёт меня каждый день и забрал паспорт").folded
     probabilities, _ = model.message_probabilities(text)
     whole = model.head_probabilities(text)
     first = len(HEADS) - len(SITUATIONS)
+    levels = len(LEVEL_HEADS)
     assert np.allclose(probabilities[first:], whole[first:], atol=1e-6)
-    assert (probabilities[:first] >= whole[:first] - 1e-6).all()
+    assert (probabilities[levels:first] >= whole[levels:first] - 1e-6).all()
     assert model.meta["piece_margin"] == 2.0
+
+
+def test_the_second_stage_decides_the_level_from_whole_pieces_and_context() -> None:
+    """The cached model carries its second stage, and the level heads are its output."""
+    model = _understanding().risk_model
+    assert model.stack.shape == (len(STACK_FEATURES) + 1, STACKED_HEADS)
+    text = normalize("Сколько стоит патент? Муж бьёт меня каждый день и забрал паспорт").folded
+    _, whole, pieces, _ = model.first_stage(text)
+    features = stack_features(whole[: len(LEVEL_HEADS)], pieces, text)
+    expected = 1 / (1 + np.exp(-(features @ model.stack[:-1] + model.stack[-1])))
+    probabilities, _ = model.message_probabilities(text)
+    assert np.allclose(probabilities[:STACKED_HEADS], expected, atol=1e-5)
+    assert len(pieces) >= 2  # the question and the report at least
+
+
+def test_context_cues_are_found_in_both_languages_and_latin() -> None:
+    def cues(text: str) -> set[str]:
+        values = context_cues(normalize(text).folded)
+        return {name for name, value in zip(CUE_NAMES, values, strict=True) if value}
+
+    assert {"past", "resolved"} <= cues("В прошлом году забрали паспорт, сейчас всё хорошо")
+    assert {"past", "resolved"} <= cues("Былтыр паспортту алышкан, азыр баары жакшы")
+    assert "hypothetical" in cues("А если хозяин не отдаст паспорт?")
+    assert "hypothetical" in cues("eger kojoyun pasportty berbese emne kylam")
+    assert "others" in cues("Говорят, на заводе отбирают паспорта")
+    assert "others" in cues("Досум айтып берди, ал жакта паспортту алышат дешет")
+    assert "law" in cues("Мыйзам боюнча иш берүүчү паспортту алганга укугу барбы?")
+    assert "now" in cues("помогите, нас заперли")
+    assert cues("") == set()
+
+
+def test_the_second_stage_survives_the_cache(tmp_path: Path) -> None:
+    model = _understanding().risk_model
+    save_risk_model(model, tmp_path / "risk.npz")
+    again = read_risk_model(tmp_path / "risk.npz")
+    assert np.array_equal(again.stack, model.stack) and len(again.stack)
+    text = normalize("В прошлом году бригадир забрал паспорт, сейчас всё хорошо").folded
+    assert np.allclose(again.message_probabilities(text)[0], model.message_probabilities(text)[0])
