@@ -199,11 +199,8 @@ def train_model(examples: Sequence[Example], config: EngineConfig) -> TrainedMod
 
 
 def _scores(model: TrainedModel, folded: str) -> FloatArray:
-    indices, values = model.vectorizer.vector(folded)
-    if not len(indices):
-        return model.bias.copy()
-    result: FloatArray = values @ model.weights[indices] + model.bias
-    return result
+    scores: FloatArray = model.vectorizer.scores([folded], model.weights, model.bias)[0]
+    return scores
 
 
 def save_model(model: TrainedModel, path: Path) -> None:

@@ -50,12 +50,13 @@ _TOKEN: Final = re.compile(r"[^\W\d_]+|\d+")
 _MIXED_WORD: Final = re.compile(r"\w+")
 _CYRILLIC: Final = re.compile(r"[\u0400-\u04ff]")
 _LATIN: Final = re.compile(r"[A-Za-z]")
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 
 
 def sanitize(text: str) -> str:
     """Return NFC `text` without control, format and surrogate code points; lines kept."""
     # Lone surrogates cannot be normalised or encoded: drop them first.
-    text = "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF)
+    text = _SURROGATES.sub("", text)
     text = unicodedata.normalize("NFC", text)
     if text.isprintable():  # the usual case: nothing to drop, no line breaks
         return text.strip()

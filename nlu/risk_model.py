@@ -10,6 +10,7 @@ file without pickle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -59,26 +60,32 @@ class RiskModel:
     meta: dict[str, Any]  # training report: split sizes, dev recall, chosen operating point
 
     vectorizer: CachedVectorizer = field(init=False, repr=False, compare=False)
+    limits: tuple[float, ...] = field(init=False, repr=False, compare=False)  # thresholds
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vectorizer", CachedVectorizer(self.vocabulary, self.idf))
+        object.__setattr__(self, "limits", tuple(self.thresholds.tolist()))
 
     def head_probabilities(self, folded: str) -> FloatArray:
         """Every head's probability for one piece of folded text."""
-        indices, values = self.vectorizer.vector(folded)
-        logits = self.bias if not len(indices) else values @ self.weights[indices] + self.bias
-        result: FloatArray = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        probabilities: FloatArray = self.piece_probabilities([folded])[0]
+        return probabilities
+
+    def piece_probabilities(self, pieces: Sequence[str]) -> FloatArray:
+        """Every head's probability for each piece: an array (pieces, heads), in one pass."""
+        logits = self.vectorizer.scores(pieces, self.weights, self.bias)
+        result: FloatArray = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32, copy=False)
         return result
 
     def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
         """The maximum per head over the whole and the pieces, and the piece of the flag."""
-        best = self.head_probabilities(folded)
-        evidence, evidence_score = folded, float(best[_HIGH])
-        for piece in risk_pieces(folded):
-            probabilities = self.head_probabilities(piece)
-            if float(probabilities[_HIGH]) > evidence_score:
-                evidence, evidence_score = piece, float(probabilities[_HIGH])
-            np.maximum(best, probabilities, out=best)
+        pieces = [folded, *risk_pieces(folded)]
+        probabilities = self.piece_probabilities(pieces)
+        if len(pieces) == 1:
+            return probabilities[0], folded
+        # The first piece with the highest "at least high" (the whole wins ties).
+        evidence = pieces[int(np.argmax(probabilities[:, _HIGH]))]
+        best: FloatArray = probabilities.max(axis=0)
         return best, evidence
 
     def decide(
@@ -89,7 +96,17 @@ class RiskModel:
         `floor`: a level the message has whatever the heads say (a known red-flag phrase
         of the lexicon); the situations are then the heads' best for that level.
         """
-        above = probabilities >= self.thresholds
+        # Python floats, not numpy: on 25 numbers each numpy call costs more than its work.
+        # float32 values compare the same as Python floats.
+        values: list[float] = probabilities.tolist()
+        limits = self.limits
+        if (
+            floor == "none"
+            and values[_HIGH] < limits[_HIGH]
+            and values[_CONCERN] < limits[_CONCERN]
+        ):
+            return ModelRisk("none", (), (), values[_HIGH], evidence)  # most messages
+        above = [value >= limit for value, limit in zip(values, limits, strict=True)]
         level: RiskLevel = "none"
         if above[_EMERGENCY] and above[_HIGH]:
             level = "emergency"
@@ -102,20 +119,20 @@ class RiskModel:
         situations: tuple[str, ...] = ()
         indicators: tuple[str, ...] = ()
         if level != "none":
-            situations = _pick(SITUATIONS, probabilities[_SITUATIONS], above[_SITUATIONS])
+            situation_values = values[_SITUATIONS]
+            situations = _pick(SITUATIONS, situation_values, above[_SITUATIONS])
             if level == "concern":
                 # A concern is only ever a labour-rights problem or being stranded.
                 situations = tuple(s for s in situations if s in CONCERN_SITUATIONS)
                 if not situations:
-                    concern = _slice_of(CONCERN_SITUATIONS)
-                    best = concern[int(np.argmax(probabilities[_SITUATIONS][concern]))]
+                    best = max(_CONCERN_INDICES, key=situation_values.__getitem__)
                     situations = (SITUATIONS[best],)
             elif ALWAYS_EMERGENCY.intersection(situations):
                 level = "emergency"
             indicators = tuple(
                 name for name, flag in zip(INDICATORS, above[_INDICATORS], strict=True) if flag
             )
-        return ModelRisk(level, indicators, situations, float(probabilities[_HIGH]), evidence)
+        return ModelRisk(level, indicators, situations, values[_HIGH], evidence)
 
     def assess(self, folded: str) -> ModelRisk:
         """Read one folded message as a whole and piece by piece."""
@@ -128,17 +145,17 @@ _INDICATORS: Final = slice(3, 3 + len(INDICATORS))
 _SITUATIONS: Final = slice(3 + len(INDICATORS), 3 + len(INDICATORS) + len(SITUATIONS))
 
 
-def _slice_of(names: frozenset[str]) -> list[int]:
-    return [i for i, name in enumerate(SITUATIONS) if name in names]
+# The first of equals wins, as with `np.argmax`.
+_CONCERN_INDICES: Final = tuple(
+    i for i, name in enumerate(SITUATIONS) if name in CONCERN_SITUATIONS
+)
 
 
-def _pick(
-    names: tuple[str, ...], probabilities: FloatArray, above: npt.NDArray[np.bool_]
-) -> tuple[str, ...]:
+def _pick(names: tuple[str, ...], probabilities: list[float], above: list[bool]) -> tuple[str, ...]:
     """The names above their threshold, most likely first; the most likely when none is."""
-    order = np.argsort(-probabilities, kind="stable")
+    order = sorted(range(len(names)), key=probabilities.__getitem__, reverse=True)
     chosen = tuple(names[i] for i in order if above[i])
-    return chosen or (names[int(order[0])],)
+    return chosen or (names[order[0]],)
 
 
 def save_risk_model(model: RiskModel, path: Path) -> None:
