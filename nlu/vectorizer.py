@@ -76,8 +76,6 @@ class CachedVectorizer:
 
         A text without any known feature scores the bias alone.
         """
-        result = np.empty((len(texts), len(bias)), dtype=np.float32)
-        result[:] = bias
         parts: list[npt.NDArray[np.integer]] = []
         for row, text in enumerate(texts):
             if row:
@@ -87,7 +85,7 @@ class CachedVectorizer:
                 parts.extend(self._indices(text))
         size = sum(len(p) for p in parts)
         if not size:
-            return result
+            return np.tile(bias, (len(texts), 1))
         # Keys (row, feature) in one array: one sort groups each row's repeats together.
         keys = np.concatenate(parts, dtype=np.int64)
         keys.sort()
@@ -95,20 +93,23 @@ class CachedVectorizer:
         new[0] = new[-1] = True
         np.not_equal(keys[1:], keys[:-1], out=new[1:-1])
         bounds = np.flatnonzero(new)  # where each distinct key starts, and the end
-        counts = bounds[1:] - bounds[:-1]
+        tf = self._tf(bounds[1:] - bounds[:-1], size)
+        if len(texts) == 1:
+            features = keys.take(bounds[:-1])
+            values = (tf * self.idf.take(features)).astype(np.float32)
+            values /= np.float32(np.sqrt(float(values @ values)))
+            single: FloatArray = (values @ weights.take(features, axis=0) + bias)[None, :]
+            return single
         rows, features = np.divmod(keys.take(bounds[:-1]), self._size)
-        values = (self._tf(counts, size) * self.idf.take(features)).astype(np.float32)
-        gathered = weights.take(features, axis=0)
-        if rows[-1] == 0:  # one text: no segments to find
-            norm = np.float32(np.sqrt(float(values @ values)))
-            result[0] += (values / norm) @ gathered
-            return result
+        values = (tf * self.idf.take(features)).astype(np.float32)
         first = np.empty(len(rows), dtype=bool)
         first[0] = True
         np.not_equal(rows[1:], rows[:-1], out=first[1:])
         segments = np.flatnonzero(first)
         norms = np.sqrt(np.add.reduceat(values * values, segments))
+        gathered = weights.take(features, axis=0)
         gathered *= values[:, None]
+        result = np.tile(bias, (len(texts), 1))
         result[rows.take(segments)] += np.add.reduceat(gathered, segments) / norms[:, None]
         return result
 
