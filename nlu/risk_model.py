@@ -73,8 +73,12 @@ class RiskModel:
 
     def piece_probabilities(self, pieces: Sequence[str]) -> FloatArray:
         """Every head's probability for each piece: an array (pieces, heads), in one pass."""
-        logits = self.vectorizer.scores(pieces, self.weights, self.bias)
-        result: FloatArray = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32, copy=False)
+        # The logistic function in place: 1 / (1 + exp(-logits)), without temporaries.
+        result = self.vectorizer.scores(pieces, self.weights, self.bias)
+        np.negative(result, out=result)
+        np.exp(result, out=result)
+        result += np.float32(1.0)
+        np.reciprocal(result, out=result)
         return result
 
     def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
