@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import resource
 import statistics
@@ -91,9 +92,12 @@ def time_stages(understanding: Understanding, messages: list[str]) -> dict[str, 
     result: dict[str, float] = {}
     for name, run in stages.items():
         run()
-        started = time.thread_time()
-        run()
-        result[name] = (time.thread_time() - started) * 1000 / len(messages)
+        best = math.inf
+        for _ in range(3):  # the fastest of three: other work on the machine only adds
+            started = time.thread_time()
+            run()
+            best = min(best, time.thread_time() - started)
+        result[name] = best * 1000 / len(messages)
     result["rest"] = result.pop("parse") - sum(result.values())
     return result
 
