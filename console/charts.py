@@ -22,6 +22,22 @@ LEVEL_COLOURS: Final = {
     "concern": "#F9A825",
     "none": "#90A4AE",
 }
+# One colour per situation (INTENTS.md's order), told apart beyond the palette's seven;
+# "-" is a case without a recognised situation.
+SITUATION_COLOURS: Final = {
+    "forced_labour": "#0072B2",
+    "sexual_exploitation": "#CC79A7",
+    "forced_criminality": "#6A3D9A",
+    "child_at_risk": "#E69F00",
+    "domestic_violence": "#D55E00",
+    "violence": "#8E1B1B",
+    "suicide_risk": "#37474F",
+    "medical_emergency": "#009E73",
+    "missing_person": "#56B4E9",
+    "stranded": "#F0E442",
+    "labour_rights": "#A1887F",
+    "-": "#CFD8DC",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from console.ports import Numbers
+from console.ports import Callbacks, Numbers
 from hotline.cases import reports
 from hotline.cases.service import CaseService
 from hotline.cases.views import Actor, CaseDetail, CaseView, Outcome
+from hotline.escalation import CallbackPreference
 
 
 class ServiceDesk:
@@ -47,8 +48,23 @@ class ServiceDesk:
     async def close(self, case_id: int, actor: Actor) -> Outcome:
         return await self.cases.close(case_id, actor)
 
-    async def callbacks(self) -> list[CaseView]:
-        return await self.cases.callbacks_waiting()
+    async def callbacks(self, viewer: Actor) -> Callbacks:
+        waiting = await self.cases.callbacks_waiting()
+        unsafe = CallbackPreference.UNSAFE.value
+        do_not_call = [
+            case
+            for case in await self.cases.list_open()
+            if case.channel == "phone" and case.callback_preference == unsafe
+        ]
+        # What the caller said about when is their own words, decrypted for this viewer:
+        # seen like a case is seen, so audited like a case view.
+        said = [case.id for case in waiting if case.callback_when]
+        if said:
+            async with self.store.transaction() as session:
+                for case_id in said:
+                    self.store.audit(session, case_id, viewer.key, "viewed_callback", None)
+        oldest_first = sorted(do_not_call, key=lambda c: (c.created_at, c.id))
+        return Callbacks(tuple(waiting), tuple(oldest_first))
 
     async def callback_done(self, case_id: int, actor: Actor) -> Outcome:
         return await self.cases.callback_done(case_id, actor)

@@ -25,6 +25,14 @@ class Numbers:
     oldest_open: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class Callbacks:
+    """The callbacks page: whom to call back, and whom nobody may call."""
+
+    waiting: tuple[CaseView, ...]  # a number to call back and no call yet, oldest first
+    do_not_call: tuple[CaseView, ...]  # open phone cases whose caller said not to call
+
+
 class CaseDesk(Protocol):
     def now(self) -> datetime: ...
 
@@ -50,8 +58,10 @@ class CaseDesk(Protocol):
 
     async def close(self, case_id: int, actor: Actor) -> Outcome: ...
 
-    async def callbacks(self) -> list[CaseView]:
-        """Phone cases waiting for a call back, oldest first."""
+    async def callbacks(self, viewer: Actor) -> Callbacks:
+        """Phone cases waiting for a call back with the caller's answer, decrypted for the
+        viewer (whose seeing of an answer in the caller's words is audited), and the open
+        phone cases that must not be called."""
         ...
 
     async def callback_done(self, case_id: int, actor: Actor) -> Outcome: ...

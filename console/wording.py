@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from hotline.escalation import CallbackPreference
 from hotline.i18n import N_
-from nlu.catalogue import INDICATORS
+from nlu.catalogue import INDICATORS, SITUATIONS
 
 LEVELS: Final = {
     "emergency": N_("Emergency"),
@@ -27,6 +28,29 @@ INDICATOR_WORDS: Final = {
     "excessive_overtime": N_("excessive overtime"),
 }
 assert set(INDICATOR_WORDS) == set(INDICATORS), "words for every ILO indicator"
+# What the person lives through (INTENTS.md's Situations): named rightly, never as forced
+# labour when it is domestic violence.
+SITUATION_WORDS: Final = {
+    "forced_labour": N_("forced labour"),
+    "sexual_exploitation": N_("sexual exploitation"),
+    "forced_criminality": N_("forced into crime"),
+    "child_at_risk": N_("a child at risk"),
+    "domestic_violence": N_("domestic violence"),
+    "violence": N_("violence or threats"),
+    "suicide_risk": N_("risk of suicide"),
+    "medical_emergency": N_("medical emergency"),
+    "missing_person": N_("a missing person"),
+    "stranded": N_("stranded without money or shelter"),
+    "labour_rights": N_("labour rights violated"),
+}
+assert set(SITUATION_WORDS) == set(SITUATIONS), "words for every situation"
+# What a caller said about being called back (`CallbackPreference`); None: not asked.
+CALLBACK_ANSWERS: Final = {
+    CallbackPreference.SAFE.value: N_("yes, call back"),
+    CallbackPreference.UNSAFE.value: N_("do not call"),
+    CallbackPreference.WHEN.value: N_("call at: %(when)s"),
+    CallbackPreference.UNANSWERED.value: N_("did not answer whether a call back is safe"),
+}
 REASONS: Final = {
     "risk": N_("risk signs in the conversation"),
     "emergency": N_("an emergency"),
@@ -48,6 +72,8 @@ ACTIONS: Final = {
     "replied": N_("replied to the person"),
     "closed": N_("closed"),
     "callback_done": N_("called back"),
+    "callback_refused": N_("call back refused: the caller said not to call"),
+    "viewed_callback": N_("saw the caller's answer about a call back"),
     "forgotten": N_("the person erased their data"),
     "purged": N_("retention purge"),
     "viewed": N_("viewed the case"),
@@ -71,4 +97,5 @@ OUTCOMES: Final = {
     "case_closed": N_("This case is closed already; nothing was sent."),
     "phone_case": N_("This is a phone case: the person can only be called back."),
     "empty": N_("Write the text first."),
+    "callback_unsafe": N_("The caller said a call back is not safe: nobody may call."),
 }

@@ -115,6 +115,7 @@ class CaseActions:
             reason=action.reason,
             intent=action.intent,
             excerpt=action.excerpt,
+            situations=action.situations,
         )
         ref = await self.escalate(request)
         if ref is not None:

@@ -37,6 +37,9 @@ class EscalationRequest:
     callback_number: str | None = None  # phone cases only; encrypted at rest by the case store
     callback_preference: CallbackPreference | None = None  # None: not asked (yet)
     callback_when: str | None = None  # what the caller said about when; encrypted at rest
+    # The person's situations (INTENTS.md), most serious first: anonymous labels, kept for
+    # the statistics like the level.
+    situations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -291,7 +291,7 @@ class DialoguePolicy:
         """The row's parts as actions; its CASE part opens or raises the person's case."""
         level = max(risk.level, row.level, key=risk_rank)
         reason = "emergency" if level == "emergency" else "risk"
-        state, escalate = self._case(state, level, risk.indicators, reason, intent)
+        state, escalate = self._case(state, level, risk, reason, intent)
         self.metrics.inc("safety_responses_total", level=row.level, situation=row.situation or "-")
         return state, row_actions(row, escalate)
 
@@ -307,7 +307,7 @@ class DialoguePolicy:
         if must_escalate:
             reason = "emergency" if risk.level == "emergency" else "risk"
             state, escalate = self._case(
-                state, risk.level, risk.indicators, reason, parsed.intent, next_msgid=None
+                state, risk.level, risk, reason, parsed.intent, next_msgid=None
             )
             actions.append(escalate)
         if parsed.risk.level == "emergency" or (must_escalate and risk.level == "emergency"):
@@ -459,19 +459,21 @@ class DialoguePolicy:
         """The person asked for an operator: open or raise their case at the level so far."""
         level = risk.level
         actions: list[Action] = [ShowEmergencyNumbers()] if level == "emergency" else []
-        state, escalate = self._case(state, level, risk.indicators, reason, intent)
+        state, escalate = self._case(state, level, risk, reason, intent)
         return state, [*actions, escalate]
 
     def _case(
         self,
         state: ConversationState,
         level: RiskLevel,
-        indicators: tuple[str, ...],
+        risk: RiskAssessment,
         reason: str,
         intent: str | None,
         next_msgid: str | None = "",
     ) -> tuple[ConversationState, Escalate]:
         """Decide to open or raise the person's case; `CaseActions` makes it happen.
+
+        `risk`: the conversation's so far, whose indicators and situations the case keeps.
 
         `next_msgid`: what the person is told once the case exists; "" for the level's own
         words, None for nothing (an operator already has the case).
@@ -480,11 +482,12 @@ class DialoguePolicy:
             next_msgid = {"emergency": EMERGENCY_NEXT, "high": CASE_NEXT}.get(level, OPERATOR_NEXT)
         escalate = Escalate(
             level,
-            indicators,
+            risk.indicators,
             reason,
             intent=intent,
             excerpt=tuple(t.text for t in state.turns),
             next_msgid=next_msgid,
+            situations=risk.situations,
         )
         escalated = max(state.escalated_level, level, key=risk_rank)
         return replace(state, escalated_level=escalated), escalate

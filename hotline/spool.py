@@ -143,6 +143,7 @@ async def _apply(entry: SpoolEntry, changes: CaseChanges) -> None:
         data = dict(entry.request)
         data["indicators"] = tuple(data.get("indicators", ()))
         data["excerpt"] = tuple(data.get("excerpt", ()))
+        data["situations"] = tuple(data.get("situations", ()))  # none in older spools
         if data.get("callback_preference") is not None:
             data["callback_preference"] = CallbackPreference(data["callback_preference"])
         await changes.escalate(EscalationRequest(**data))

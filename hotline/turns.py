@@ -95,6 +95,7 @@ class Escalate:
     intent: str | None = None
     excerpt: tuple[str, ...] = ()  # the person's recent messages, oldest first
     next_msgid: str | None = None  # what the person is told once the case exists
+    situations: tuple[str, ...] = ()  # INTENTS.md's situations, most serious first
 
 
 @dataclass(frozen=True, slots=True)

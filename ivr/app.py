@@ -67,6 +67,7 @@ def build_ivr_app(services: IvrServices) -> web.Application:
     ivr.router.add_post("/callback", routes.callback_answer)
     ivr.router.add_post("/recorded", routes.recorded)
     ivr.router.add_post("/recording", routes.recording_status)
+    ivr.router.add_post("/status", routes.call_status)
     ivr.router.add_get(AUDIO_ROUTE, audio_handler(library))
 
     async def close_store(_: web.Application) -> None:

@@ -27,7 +27,7 @@ from ivr.caller import Caller
 from ivr.context import IvrContext
 from ivr.failures import log_failure
 from ivr.handover import connect_to_human
-from ivr.menus import MENUS, MenuName
+from ivr.menus import MENUS, MORE_NUMBERS, MenuName
 from ivr.twiml import gather
 from nlu.catalogue import Language, RiskLevel, risk_rank
 
@@ -108,12 +108,14 @@ def answer_step(
     back: MenuName,
     *,
     read_answer: bool = True,
+    more: bool = False,
     prefixes: Sequence[str] = (),
 ) -> str:
-    """Read the answer's summary, then offer repeat (9), back (*) and the operator (0)."""
+    """Read the answer's summary (`more`: its numbers beyond two), then offer repeat (9),
+    back (*) and the operator (0), and the key to more numbers where the answer has them."""
     return ctx.twiml_cache.get(
-        ("answer", language, intent, back, str(read_answer), *prefixes),
-        lambda: _answer_step(ctx, language, intent, back, read_answer, prefixes),
+        ("answer", language, intent, back, str(read_answer), str(more), *prefixes),
+        lambda: _answer_step(ctx, language, intent, back, read_answer, more, prefixes),
     )
 
 
@@ -123,18 +125,25 @@ def _answer_step(
     intent: str,
     back: MenuName,
     read_answer: bool,
+    more: bool,
     prefixes: Sequence[str],
 ) -> VoiceResponse:
     response = VoiceResponse()
-    action = ctx.links.route("answer", l=language, i=intent, b=back)
+    more_prompt = MORE_NUMBERS.get(intent)
+    more = more and more_prompt is not None
+    action = ctx.links.route("answer", l=language, i=intent, b=back, p="more" if more else "")
     keys = _keys_and_speech(ctx, response, action, language, prefixes)
-    if read_answer:
+    if read_answer and more and more_prompt is not None:
+        ctx.speaker.prompt(keys, language, more_prompt)
+    elif read_answer:
         try:
             summary = ctx.services.content.answer(language, intent).summary
         except LookupError:
             ctx.speaker.prompt(keys, language, "answer_missing")
         else:
             ctx.speaker.text(keys, language, answer_key(intent), summary)
+    if more_prompt is not None and not more:
+        ctx.speaker.prompt(keys, language, "more_numbers")
     ctx.speaker.prompt(keys, language, "after_answer")
     response.redirect(action, method="POST")
     return response
@@ -218,8 +227,10 @@ async def render_reply(
         # missing child at `high` is given the numbers too).
         level: RiskLevel = "emergency" if emergency else "none"
         indicators: tuple[str, ...] = ()
+        situations: tuple[str, ...] = ()
         if escalate is not None:
             level, indicators = escalate.level, escalate.indicators
+            situations = escalate.situations
         elif failure is not None:
             level = max(failure.level, "high", key=risk_rank)
         response = VoiceResponse()
@@ -233,6 +244,7 @@ async def render_reply(
             response,
             level=level,
             indicators=indicators,
+            situations=situations,
             intent=intent,
             reported=escalate.level if escalate is not None else None,
         )

@@ -6,8 +6,10 @@ voicemail, the recording). Each reports through the core's one escalation path
 service already has, so a call opens at most one case and raises it, never more.
 
 The phone may be in someone else's hands, so before the message is recorded the caller is
-asked whether a call back is safe (1 yes, 2 no, or say when); the answer goes to the case
-with the number, and "no" means the number is not kept at all.
+asked whether a call back is safe (1 yes, 2 no, or say when). The caller's number goes to
+the case only with an answer that allows a call back (1, or a said time): never with 2,
+never before the answer, and not when the caller is silent or hangs up at the question (the
+case then says that the question went unanswered, and has no number to call).
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ REPORT_TIMEOUT_SECONDS: Final = 3.0
 VOICEMAIL_MAX_SECONDS: Final = 180
 DIAL_SUCCESS: Final = frozenset({"completed", "answered"})
 CALLBACK_KEYS: Final = {"1": CallbackPreference.SAFE, "2": CallbackPreference.UNSAFE}
+# The answers after which the number may be kept: the caller allowed a call back.
+CALLBACK_ALLOWED: Final = frozenset({CallbackPreference.SAFE, CallbackPreference.WHEN})
+# Twilio's final call statuses (the call status callback): the call is over.
+CALL_ENDED: Final = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 CALLBACK_WHEN_MAX_CHARS: Final = 200
 
 
@@ -48,8 +54,7 @@ async def report(
     callback_when: str | None = None,
 ) -> None:
     """Tell the case service what is new about the call; a failure never stops the call."""
-    unsafe = state.callback == CallbackPreference.UNSAFE
-    callback = caller.callback_number if reason == "voicemail" and not unsafe else None
+    callback = caller.callback_number if callback_allowed(state) else None
     facts = f"{state.level}{'+callback' if callback else ''}"
     if not recording_url and not callback_preference and _covered(state.reported, facts):
         return  # the case already has this: no second escalation, no notice
@@ -59,6 +64,7 @@ async def report(
         language=language,
         level=state.level,
         indicators=state.indicators,
+        situations=state.situations,
         reason=reason,
         intent=intent,
         recording_url=recording_url,
@@ -78,6 +84,11 @@ async def report(
     ctx.count("ivr_reports_total", reason=reason)
     state.reported = facts if not _covered(state.reported, facts) else state.reported
     await ctx.store.save_call(caller.call_sid, state)
+
+
+def callback_allowed(state: CallState) -> bool:
+    """Whether the caller's answer to the question allows a call back on this number."""
+    return state.callback in CALLBACK_ALLOWED
 
 
 def _covered(reported: str, facts: str) -> bool:
@@ -105,6 +116,7 @@ async def connect_to_human(
     *,
     level: RiskLevel = "none",
     indicators: tuple[str, ...] = (),
+    situations: tuple[str, ...] = (),
     intent: str | None = None,
     reported: RiskLevel | None = None,
 ) -> VoiceResponse:
@@ -113,7 +125,7 @@ async def connect_to_human(
     `reported`: the level at which the policy's own escalation already reached the case.
     """
     state = await ctx.store.get_call(caller.call_sid)
-    state.raise_level(level, indicators)
+    state.raise_level(level, indicators, situations)
     if reported is not None:
         mark_reported(state, reported)
     state.caller_key = caller.key
@@ -152,11 +164,17 @@ async def voicemail(
     ctx.speaker.prompt(response, language, reason_prompt)
     if remind_emergency:
         ctx.speaker.prompt(response, language, "emergency")
-    # Reported before recording, so a caller who hangs up now still gets a case.
-    await report(ctx, caller, language, state, "voicemail")
     ctx.count("ivr_voicemails_total", language=language, why=why)
-    if caller.callback_number is None:
-        return record_message(ctx, language, response)  # a withheld number: nothing to ask
+    if caller.callback_number is None:  # a withheld number: nothing to ask, nothing to keep
+        await report(ctx, caller, language, state, "voicemail")
+        return record_message(ctx, language, response)
+    # Reported before the question, so a caller who hangs up now still gets a case: without
+    # the number, and saying the question is unanswered until the answer comes.
+    state.callback_asked, state.callback = True, ""  # a new question: only its answer counts
+    await ctx.store.save_call(caller.call_sid, state)
+    await report(
+        ctx, caller, language, state, "voicemail", callback_preference=CallbackPreference.UNANSWERED
+    )
     action = ctx.links.route("callback", l=language)
     question = gather(
         response,
@@ -187,6 +205,27 @@ async def take_callback_answer(
         ctx, caller, language, state, "voicemail", callback_preference=choice, callback_when=when
     )
     return record_message(ctx, language, VoiceResponse())
+
+
+async def call_ended(ctx: IvrContext, caller: Caller, language: Language) -> None:
+    """The call is over (Twilio's call status callback): a caller who hung up at the
+    question leaves no number, and the case says the question went unanswered."""
+    state = await ctx.store.get_call(caller.call_sid)
+    if not state.callback_asked or state.callback:
+        return  # not asked, or answered: the case has what the answer said
+    state.callback = CallbackPreference.UNANSWERED.value
+    await ctx.store.save_call(caller.call_sid, state)
+    ctx.count("ivr_callback_answers_total", choice="hung_up")
+    if state.caller_key and state.caller_key != caller.key:
+        caller = Caller(caller.call_sid, state.caller_key, None)
+    await report(
+        ctx,
+        caller,
+        language,
+        state,
+        "voicemail",
+        callback_preference=CallbackPreference.UNANSWERED,
+    )
 
 
 def record_message(ctx: IvrContext, language: Language, response: VoiceResponse) -> VoiceResponse:

@@ -17,6 +17,10 @@ REPEAT_KEY: Final = "9"
 # At most 7 options, then "0 operator, * back": a caller keeps no more in mind (and 9 repeats).
 MAX_MENU_KEYS: Final = 7
 LANGUAGE_KEYS: Final = {"1": "ky", "2": "ru"}
+# A caller keeps no more than two phone numbers in mind at once: an answer with more reads
+# two in its summary and offers the rest behind MORE_KEY (a prompt of ivr.yml).
+MORE_KEY: Final = "1"
+MORE_NUMBERS: Final[Mapping[str, str]] = {"contacts": "contacts_more"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,11 +31,13 @@ PROMPT_NAMES: Final[tuple[str, ...]] = (
     "emergency",
     "operators_busy",
     "operators_closed",
-    "voicemail",
     "voicemail_thanks",
     "goodbye",
     "technical_problem",
     "answer_missing",
+    # The numbers an answer holds beyond two (ivr.menus.MORE_NUMBERS), and the key to them.
+    "more_numbers",
+    "contacts_more",
     # The phone's lines of the safety responses (hotline.safety_response), said before the
     # transfer; and the voicemail's question whether a call back is safe.
     "safety_suicide",

@@ -18,10 +18,11 @@ from ivr.twiml import render_twiml
 log = logging.getLogger(__name__)
 
 # Steps after which a caller must not be put through again: the operator was already
-# tried (dial), the message is already taken (recorded), or nobody is listening (recording).
+# tried (dial), the message is already taken (recorded), or nobody is listening (recording,
+# and the call status callback after the call).
 _AFTER_DIAL: Final = "/ivr/dial"
 _BEFORE_RECORDING: Final = "/ivr/callback"  # the caller was about to leave a message
-_NO_CALLER: Final = frozenset({"/ivr/recording"})
+_NO_CALLER: Final = frozenset({"/ivr/recording", "/ivr/status"})
 _DONE: Final = frozenset({"/ivr/recorded"})
 
 
@@ -37,7 +38,8 @@ def last_resort_twiml(ctx: IvrContext) -> str:
             dial.sip(ctx.settings.operator_phone)
         else:
             dial.number(ctx.settings.operator_phone)
-    ctx.speaker.prompt(response, "ru", "voicemail")
+    # Nobody could ask whether a call back is safe, so no number is kept: nothing promised.
+    ctx.speaker.prompt(response, "ru", "voicemail_record")
     response.record(
         action=ctx.links.route("recorded", l="ru"),
         method="POST",

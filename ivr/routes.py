@@ -7,12 +7,14 @@ from typing import Final
 from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.escalation import CallbackPreference
 from hotline.turns import Turn
 from ivr import flows
 from ivr.context import IVR_CONTEXT, parse_language, parse_menu
 from ivr.handover import (
+    CALL_ENDED,
     DIAL_SUCCESS,
+    call_ended,
+    callback_allowed,
     connect_to_human,
     report_recording,
     take_callback_answer,
@@ -22,6 +24,8 @@ from ivr.menus import (
     BACK_KEY,
     LANGUAGE_KEYS,
     MENUS,
+    MORE_KEY,
+    MORE_NUMBERS,
     OPERATOR_KEY,
     REPEAT_KEY,
     HelpNow,
@@ -102,7 +106,8 @@ async def menu(request: web.Request) -> web.Response:
 
 
 async def answer(request: web.Request) -> web.Response:
-    """POST /ivr/answer?l=&i=&b=: after an answer, 9 repeats, * goes back, 0 is the operator."""
+    """POST /ivr/answer?l=&i=&b=&p=: after an answer, 9 repeats, * goes back, 0 is the
+    operator; 1 reads the numbers beyond two of an answer that has more (`p=more`)."""
     ctx = request.app[IVR_CONTEXT]
     caller = ctx.caller(request)
     language = ctx.language_of(request)
@@ -117,12 +122,17 @@ async def answer(request: web.Request) -> web.Response:
         return render_twiml(
             await connect_to_human(ctx, caller, language, VoiceResponse(), intent=intent or None)
         )
+    more = request.query.get("p") == "more"
     if digits == REPEAT_KEY and intent:
-        return render_twiml(flows.answer_step(ctx, language, intent, back))
+        return render_twiml(flows.answer_step(ctx, language, intent, back, more=more))
+    if digits == MORE_KEY and intent in MORE_NUMBERS and not more:
+        return render_twiml(flows.answer_step(ctx, language, intent, back, more=True))
     if digits == BACK_KEY or not digits or not intent:
         return render_twiml(flows.menu_step(ctx, language, back))
     return render_twiml(
-        flows.answer_step(ctx, language, intent, back, read_answer=False, prefixes=("invalid_key",))
+        flows.answer_step(
+            ctx, language, intent, back, read_answer=False, more=more, prefixes=("invalid_key",)
+        )
     )
 
 
@@ -184,9 +194,10 @@ async def recorded(request: web.Request) -> web.Response:
         await report_recording(ctx, caller, language, url)
     response = VoiceResponse()
     state = await ctx.store.get_call(caller.call_sid)
-    unsafe = state.callback == CallbackPreference.UNSAFE
+    # "An operator will call you back" only when the caller allowed it and the number is kept.
+    allowed = callback_allowed(state) and caller.callback_number is not None
     ctx.speaker.prompt(
-        response, language, "voicemail_thanks_no_call" if unsafe else "voicemail_thanks"
+        response, language, "voicemail_thanks" if allowed else "voicemail_thanks_no_call"
     )
     response.hangup()
     return render_twiml(response)
@@ -199,6 +210,15 @@ async def recording_status(request: web.Request) -> web.Response:
     url = form.get("RecordingUrl", "")
     if url and form.get("RecordingStatus", "completed") == "completed":
         await report_recording(ctx, ctx.caller(request), ctx.language_of(request), url)
+    return render_twiml(VoiceResponse())
+
+
+async def call_status(request: web.Request) -> web.Response:
+    """POST /ivr/status: the number's call status callback. A caller who hung up at the
+    call-back question posts nothing to /ivr/callback; the case learns it here."""
+    ctx = request.app[IVR_CONTEXT]
+    if ctx.form(request).get("CallStatus", "") in CALL_ENDED:
+        await call_ended(ctx, ctx.caller(request), ctx.language_of(request))
     return render_twiml(VoiceResponse())
 
 

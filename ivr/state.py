@@ -39,12 +39,21 @@ class CallState:
     caller_key: str | None = None  # the salted hash; Twilio's recording callback has no From
     # What the case service already has about this call: "level", "level+callback".
     reported: str = ""
-    # What the caller said about a call back (a `CallbackPreference` value); "" not asked.
+    # What the caller said about a call back (a `CallbackPreference` value); "" no answer yet.
     callback: str = ""
+    situations: tuple[str, ...] = ()  # INTENTS.md's names, most serious first
+    callback_asked: bool = False  # the question was put; until answered, no number is kept
 
-    def raise_level(self, level: RiskLevel, indicators: tuple[str, ...]) -> None:
+    def raise_level(
+        self, level: RiskLevel, indicators: tuple[str, ...], situations: tuple[str, ...] = ()
+    ) -> None:
+        # A more serious report's situations lead; at the same level the first seen stay
+        # first (as the case service orders them).
+        raised = risk_rank(level) > risk_rank(self.level)
+        first, then = (situations, self.situations) if raised else (self.situations, situations)
         self.level = max(self.level, level, key=risk_rank)
         self.indicators = tuple(dict.fromkeys((*self.indicators, *indicators)))
+        self.situations = tuple(dict.fromkeys((*first, *then)))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -64,6 +73,8 @@ class CallState:
             key if isinstance(key, str) else None,
             str(data.get("reported", "")),
             str(data.get("callback", "")),
+            tuple(str(s) for s in data.get("situations", ())),
+            bool(data.get("callback_asked", False)),
         )
 
 

@@ -39,8 +39,21 @@ TOPIC_INTENTS: Final = frozenset(
         "lost_documents",
         "contacts",
         "ask_operator",
+        # The second wave's topics: "Как отправить деньги домой? Хозяин забрал паспорт"
+        # is a remittances question with high risk (nlu/eval/README.md, test2 rules).
+        "deportation",
+        "police_stop",
+        "return_home",
+        "controlled_persons_register",
+        "taxes",
+        "remittances",
+        "work_outside_eaeu",
+        "family_documents",
+        "workplace_injury",
     }
 )
+# Violence outside work, asked about for help; like a report, it yields to a topic question.
+VIOLENCE: Final = "violence_support"
 TOPIC_CONFIDENCE: Final = 0.5
 # "…но главное хозяин забрал паспорт": the writer says the harm is the main point.
 _HARM_IS_MAIN: Final = re.compile(r"\b(главное|самое главное|негизгиси|башкысы|маанилуусу)\b")
@@ -59,12 +72,17 @@ def _promote(ranking: Sequence[IntentScore], intent: str) -> list[IntentScore]:
     return [IntentScore(intent, top.confidence), *rest]
 
 
-def _topic_sentence(message: NormalizedText, flagged: SentenceFlag, rank: Ranker) -> str | None:
+def _topic_sentence(
+    message: NormalizedText, flagged: SentenceFlag, rank: Ranker, *, first: bool = False
+) -> str | None:
+    """The topic a sentence without a red flag mainly asks; with `first`, only before one."""
     sentences = [s.strip() for s in _SENTENCES.split(message.folded) if s and s.strip()]
     if len(sentences) < 2 or _HARM_IS_MAIN.search(message.folded):
         return None
     for sentence in sentences:
         if flagged(sentence):
+            if first:
+                return None
             continue  # the sentence with the red flag is not the topic
         part = NormalizedText(original=sentence, cleaned=sentence, folded=sentence)
         best = rank(part)[0]
@@ -87,6 +105,11 @@ def apply_intent_rules(
     serious = risk.level in SERIOUS
     if top == "wages_unpaid" and serious and set(risk.indicators) - {"withholding_of_wages"}:
         return _promote(ranking, REPORT)
+    if top == VIOLENCE and serious:
+        # "Как получить свидетельство о рождении? Муж бьет" asks the topic. Only a question
+        # before the harm counts: in a story of violence, "Сейчас он на работе" is no topic.
+        topic = _topic_sentence(message, flagged, rank, first=True)
+        return _promote(ranking, topic) if topic else list(ranking)
     if top not in {REPORT, "emergency"}:
         return list(ranking)
     if risk.level == "emergency":

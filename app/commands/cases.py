@@ -36,7 +36,7 @@ async def list_cases() -> int:
         print(f"{'case':<8} {'level':<10} {'status':<8} {'ch':<9} {'lang':<4} {'waiting':>8}  why")
         for case in rows:
             minutes = int(case.waiting(now).total_seconds() // 60)
-            why = ", ".join(case.indicators) or case.reason
+            why = ", ".join((*case.situations, *case.indicators)) or case.reason
             print(
                 f"{case.number:<8} {case.level:<10} {case.status:<8} {case.channel:<9} "
                 f"{case.language:<4} {minutes:>6} m  {why}"

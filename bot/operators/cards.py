@@ -17,7 +17,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.operators.hours import BISHKEK
 from hotline.cases.store import CaseView
 from hotline.escalation import CallbackPreference
-from nlu.catalogue import INDICATORS
+from nlu.catalogue import INDICATORS, SITUATIONS
 
 TOPIC_NAME_MAX: Final = 128
 CARD_EXCERPT_MAX: Final = 2500  # leaves room for the rest of the card within 4096 characters
@@ -37,6 +37,22 @@ INDICATOR_NAMES: Final[dict[str, str]] = {
     "excessive_overtime": "чрезмерная сверхурочная работа",
 }
 assert set(INDICATOR_NAMES) == set(INDICATORS), "one Russian name per ILO indicator"
+
+# What the person lives through (INTENTS.md's situations), as operators say them.
+SITUATION_NAMES: Final[dict[str, str]] = {
+    "forced_labour": "принудительный труд",
+    "sexual_exploitation": "сексуальная эксплуатация",
+    "forced_criminality": "принуждение к преступлениям",
+    "child_at_risk": "ребёнок в опасности",
+    "domestic_violence": "домашнее насилие",
+    "violence": "насилие или угрозы",
+    "suicide_risk": "риск самоубийства",
+    "medical_emergency": "неотложная медицинская ситуация",
+    "missing_person": "пропал человек",
+    "stranded": "остался без денег и жилья",
+    "labour_rights": "нарушение трудовых прав",
+}
+assert set(SITUATION_NAMES) == set(SITUATIONS), "one Russian name per situation"
 
 LEVEL_ICONS: Final[dict[str, str]] = {
     "emergency": "🔴",
@@ -74,6 +90,10 @@ CALLBACK_NOT_SAID: Final = (
     "⚠️ Безопасно ли перезванивать, человек не сказал: телефон может быть в чужих руках, "
     "начните разговор осторожно."
 )
+CALLBACK_UNANSWERED_LINE: Final = (
+    "📵 Номера для обратного звонка нет: человек не ответил, можно ли ему перезвонить "
+    "(промолчал или положил трубку на этом вопросе)."
+)
 CALLBACK_SAFETY: Final[dict[str, str]] = {
     CallbackPreference.SAFE: "✅ Человек сказал, что перезвонить на этот номер можно.",
 }
@@ -91,6 +111,10 @@ class CallbackDone(CallbackData, prefix="cbdone"):
 
 def indicator_names(indicators: tuple[str, ...]) -> list[str]:
     return [INDICATOR_NAMES.get(name, name.replace("_", " ")) for name in indicators]
+
+
+def situation_names(situations: tuple[str, ...]) -> list[str]:
+    return [SITUATION_NAMES.get(name, name.replace("_", " ")) for name in situations]
 
 
 def topic_name(case: CaseView) -> str:
@@ -120,6 +144,9 @@ def card_html(case: CaseView, now: datetime) -> str:
     lines = [f"{icon} <b>Дело #{case.number}</b> · {html.escape(level)}"]
     names = indicator_names(case.indicators)
     lines.append("<b>Признаки:</b> " + (html.escape("; ".join(names)) if names else "не названы"))
+    if case.situations:  # added after the indicators: the card's lines before stay in place
+        situations = "; ".join(situation_names(case.situations))
+        lines.append(f"<b>Ситуация:</b> {html.escape(situations)}")
     lines.append(f"<b>Причина:</b> {html.escape(REASONS.get(case.reason, case.reason))}")
     channel = CHANNELS.get(case.channel, case.channel)
     language = LANGUAGES.get(case.language, case.language)
@@ -152,6 +179,9 @@ def callback_lines(case: CaseView) -> list[str]:
     if case.callback_preference == CallbackPreference.UNSAFE:
         return [f"<b>{CALLBACK_UNSAFE_LINE}</b>"]
     if not case.callback_number:
+        # A phone number is kept only when the caller allowed a call back (docs/ivr.md).
+        if case.callback_preference == CallbackPreference.UNANSWERED:
+            return [CALLBACK_UNANSWERED_LINE]
         return []
     done = " (перезвонили ✅)" if case.callback_done else ""
     number = f"<b>Перезвонить:</b> <code>{html.escape(case.callback_number)}</code>{done}"

@@ -9,7 +9,7 @@ from typing import Any, Final
 import aiohttp_jinja2
 from aiohttp import web
 
-from console.web import CSP, SESSION_COOKIE, deps
+from console.web import CSP, SESSION_COOKIE, account_of, deps
 
 HEARTBEAT_SECONDS: Final = 15.0
 
@@ -40,7 +40,8 @@ async def queue_list(request: web.Request) -> dict[str, Any]:
 @aiohttp_jinja2.template("callbacks.html")
 async def callbacks_page(request: web.Request) -> dict[str, Any]:
     desk = deps(request).desk
-    return {"cases": await desk.callbacks(), "now": desk.now()}
+    callbacks = await desk.callbacks(account_of(request).actor)
+    return {"callbacks": callbacks, "now": desk.now()}
 
 
 async def events(request: web.Request) -> web.StreamResponse:

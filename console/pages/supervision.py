@@ -8,10 +8,10 @@ from typing import Any, Final
 import aiohttp_jinja2
 from aiohttp import web
 
-from console.charts import LEVEL_COLOURS, days_between, stacked_chart
+from console.charts import LEVEL_COLOURS, SITUATION_COLOURS, days_between, stacked_chart
 from console.i18n import language_of, translator
 from console.web import PREFIX, account_of, deps, supervisors_only
-from console.wording import CHANNELS, LANGUAGES, LEVELS
+from console.wording import CHANNELS, LANGUAGES, LEVELS, SITUATION_WORDS
 from hotline.cases.views import StatsRow
 
 PERIODS: Final = (7, 30, 90)
@@ -45,6 +45,14 @@ async def numbers_page(request: web.Request) -> web.StreamResponse:
 
     charts = [
         stacked_chart(_("By level"), numbers.rows, _level, window, named(LEVELS), LEVEL_COLOURS),
+        stacked_chart(
+            _("By situation"),
+            numbers.rows,
+            _situation,
+            window,
+            lambda code: _(SITUATION_WORDS[code]) if code in SITUATION_WORDS else _("none named"),
+            SITUATION_COLOURS,
+        ),
         stacked_chart(_("By language"), numbers.rows, _language, window, named(LANGUAGES)),
         stacked_chart(_("By channel"), numbers.rows, _channel, window, named(CHANNELS)),
         stacked_chart(
@@ -68,6 +76,11 @@ async def numbers_page(request: web.Request) -> web.StreamResponse:
 
 def _level(row: StatsRow) -> str:
     return row.level
+
+
+def _situation(row: StatsRow) -> str:
+    """The case's most serious situation: each case is counted once, as in the CSV."""
+    return row.situation
 
 
 def _language(row: StatsRow) -> str:

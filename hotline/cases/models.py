@@ -38,6 +38,9 @@ class Case(Base):
     level: Mapped[str] = mapped_column(String(16))
     priority: Mapped[int] = mapped_column(Integer, index=True)  # risk rank: higher first
     indicators: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The person's situations (INTENTS.md), most serious first: anonymous labels that stay,
+    # like the level, when the case's personal data is erased. NULL: a case from before 0007.
+    situations: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     reason: Mapped[str] = mapped_column(String(32))
     intent: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), index=True, default="open")

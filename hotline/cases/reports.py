@@ -22,7 +22,9 @@ from hotline.cases.models import AuditEntry, Case, CaseMessage
 from hotline.cases.store import CaseStore
 from hotline.cases.views import StatsRow, aware
 
-STATS_FIELDS: Final = ("day", "channel", "language", "intent", "level", "cases")
+# `situation` is the case's most serious one ("-": none recognised), so that each case is
+# counted once and the rows still add up to the number of cases.
+STATS_FIELDS: Final = ("day", "channel", "language", "intent", "level", "situation", "cases")
 # What counts as an operator's first answer: a message to the person, or a call back.
 FIRST_ANSWER_ACTIONS: Final = ("replied", "callback_done")
 

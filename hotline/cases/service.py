@@ -34,6 +34,7 @@ from hotline.cases.views import (
     Outcome,
     join_excerpt,
     merge_excerpt,
+    merge_situations,
     split_excerpt,
 )
 from hotline.escalation import CallbackPreference, CaseRef, EscalationRequest
@@ -87,6 +88,7 @@ class CaseService(OperatorActions):
                     level=request.level,
                     priority=risk_rank(request.level),
                     indicators=sorted(set(request.indicators)),
+                    situations=merge_situations([], request.situations, raised=True),
                     reason=request.reason,
                     intent=request.intent,
                     status="open",
@@ -107,7 +109,9 @@ class CaseService(OperatorActions):
 
             raised = risk_rank(request.level) > case.priority
             indicators = sorted(set(case.indicators) | set(request.indicators))
+            situations = merge_situations(case.situations or [], request.situations, raised=raised)
             changed = raised or indicators != sorted(case.indicators)
+            changed = changed or situations != (case.situations or [])
             if raised:
                 case.level = request.level
                 case.priority = risk_rank(request.level)
@@ -118,6 +122,7 @@ class CaseService(OperatorActions):
                     .values(priority=case.priority)
                 )
             case.indicators = indicators
+            case.situations = situations
             case.updated_at = now
             # A phone call passes several routes (key 0, no answer, the recording): only
             # what is new about it changes the case.

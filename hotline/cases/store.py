@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -146,20 +147,22 @@ class CaseStore:
             return [(a.actor, a.action) for a in rows]
 
     async def stats(self) -> list[StatsRow]:
-        """Anonymous counts per day, channel, language, intent and level."""
+        """Anonymous counts per day, channel, language, intent, level and main situation."""
         day = func.substr(func.cast(Case.created_at, String()), 1, 10)
+        # JSON has no equality in PostgreSQL: group by its text, then by its first name.
+        situations = func.cast(Case.situations, String())
+        keys = (day, Case.channel, Case.language, Case.intent, Case.level, situations)
         async with self.reading() as session:
-            rows = await session.execute(
-                select(
-                    day, Case.channel, Case.language, Case.intent, Case.level, func.count(Case.id)
-                )
-                .group_by(day, Case.channel, Case.language, Case.intent, Case.level)
-                .order_by(day, Case.channel, Case.language, Case.intent, Case.level)
-            )
-            return [
-                StatsRow(str(d), ch, lang, intent or "-", level, int(n))
-                for d, ch, lang, intent, level, n in rows
-            ]
+            rows = await session.execute(select(*keys, func.count(Case.id)).group_by(*keys))
+            counts: Counter[tuple[str, str, str, str, str, str]] = Counter()
+            for d, ch, lang, intent, level, names, n in rows:
+                listed = json.loads(names) if names else []
+                main = str(listed[0]) if listed else "-"
+                counts[(str(d), ch, lang, intent or "-", level, main)] += int(n)
+        return [
+            StatsRow(d, ch, lang, intent, level, n, situation)
+            for (d, ch, lang, intent, level, situation), n in sorted(counts.items())
+        ]
 
     # -- row helpers, inside a caller's transaction ---------------------------------------
 
@@ -248,6 +251,7 @@ class CaseStore:
             callback_preference=case.callback_preference,
             callback_when=self.sealer.open(case.callback_when_enc),
             taken=case.status == "claimed" or case.answered_at is not None,
+            situations=tuple(case.situations or ()),
         )
 
     def outbox_view(self, item: OutboxItem) -> OutboxView:

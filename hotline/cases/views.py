@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from hotline.cases.events import OutboxEvent
-from nlu.catalogue import RiskLevel
+from nlu.catalogue import SITUATIONS, RiskLevel
 
 
 def utcnow() -> datetime:
@@ -73,6 +73,7 @@ class CaseView:
     callback_preference: str | None = None  # a `CallbackPreference` value; None: not asked
     callback_when: str | None = None  # what the caller said about when to call
     taken: bool = False  # claimed by an operator, or an operator has written to the person
+    situations: tuple[str, ...] = ()  # INTENTS.md's names, most serious first
 
     def waiting(self, now: datetime) -> timedelta:
         return now - self.created_at
@@ -108,6 +109,7 @@ class StatsRow:
     intent: str
     level: str
     cases: int
+    situation: str = "-"  # the case's most serious situation; "-" when none was recognised
 
 
 def join_excerpt(lines: Sequence[str]) -> str | None:
@@ -132,3 +134,14 @@ def merge_excerpt(old: Sequence[str], new: Sequence[str], keep: int = 10) -> lis
             overlap = size
             break
     return [*old, *new[overlap:]][-keep:]
+
+
+def merge_situations(old: Sequence[str], new: Sequence[str], *, raised: bool) -> list[str]:
+    """The case's situations after a new report, most serious first.
+
+    A report that raises the level brings the more serious situations: they lead. At the
+    same level or below, the situations seen first stay first and new ones follow (as
+    `nlu.risk.accumulate_risk` orders a conversation's). Unknown names are dropped.
+    """
+    first, then = (new, old) if raised else (old, new)
+    return [name for name in dict.fromkeys((*first, *then)) if name in SITUATIONS]

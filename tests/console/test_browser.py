@@ -37,7 +37,7 @@ from hotline.cases.database import session_factory
 from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore
 from hotline.cases.views import Actor
-from hotline.escalation import EscalationRequest
+from hotline.escalation import CallbackPreference, EscalationRequest
 from hotline.i18n import translate
 from hotline.settings import REPO_ROOT, Settings
 from tests.operators.conftest import engine, make_worker, understanding
@@ -51,6 +51,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 HAVE_CHROMIUM = CHROMIUM.exists()
 ARTIFACTS = REPO_ROOT / "var" / "test-artifacts" / "console"
 RISKY = "работодатель забрал паспорт и не отпускает"
+DOMESTIC = "муж бьёт меня каждый день и угрожает убить, я боюсь"
+PHONE_WHEN, PHONE_UNSAFE = 4, 5  # the voicemails of `_more_cases`, by case id
 
 pytestmark = pytest.mark.postgres
 
@@ -174,7 +176,25 @@ async def test_an_operator_works_a_whole_case_in_the_console(
     await expect(page.locator("#alert")).to_be_visible(timeout=3000)
     await expect(page.locator("#alert-link")).to_have_text("#000003")
     await expect(page.locator(".case-row").first).to_contain_text("#000003")
-    await page.reload()
+
+    # Domestic violence, written to the bot: the queue names the situation, in words, in
+    # Russian and in Kyrgyz, and so does the case page.
+    await stack.person_says(DOMESTIC, user_id=1004)
+    violence = await stack.store.open_case_for("tg:1004")
+    assert violence is not None and violence.situations[0] == "domestic_violence"
+    violence_row = page.locator(".case-row", has_text=f"#{violence.number}")
+    await expect(violence_row.locator(".chip.situation").first).to_have_text(
+        "Ситуация: домашнее насилие", timeout=3000
+    )
+    await page.click("a[lang=ky]")
+    await expect(violence_row.locator(".chip.situation").first).to_contain_text(
+        "үй-бүлөдөгү зомбулук"
+    )
+    await page.click(f"a.case-link[href$='/cases/{violence.id}']")
+    await expect(page.locator(".facts")).to_contain_text("үй-бүлөдөгү зомбулук")
+    await page.click("a[lang=ru]")
+    await expect(page.locator(".facts")).to_contain_text("домашнее насилие")
+    await page.goto(stack.url("/console/"))
     await page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
 
     # The case: card and transcript; a reply reaches the person's chat and the topic.
@@ -214,10 +234,31 @@ async def test_an_operator_works_a_whole_case_in_the_console(
     actions = [a for actor, a in await stack.store.audit_actions(case.id) if "aigul" in actor]
     assert {"viewed", "claimed", "replied", "note", "closed"} <= set(actions)
 
+    # Phone cases: the caller's answer about a call back, and no button where they said
+    # not to call.
+    await page.goto(stack.url(f"/console/cases/{PHONE_WHEN}"))
+    answer = page.locator(".phone .callback-answer")
+    await expect(answer).to_contain_text("звонить: после восьми вечера, когда хозяина не будет")
+    await expect(page.get_by_role("button", name="Перезвонили")).to_be_visible()
+    await page.screenshot(path=str(ARTIFACTS / "case-phone.png"), full_page=True)
+    await page.goto(stack.url(f"/console/cases/{PHONE_UNSAFE}"))
+    await expect(page.locator(".callback-warning")).to_contain_text("Не перезванивать.")
+    await expect(page.get_by_role("button", name="Перезвонили")).to_have_count(0)
+    await page.goto(stack.url("/console/callbacks"))
+    waiting = page.locator("ol.cases").first
+    await expect(waiting).to_contain_text("звонить: после восьми вечера")
+    await expect(page.locator(".do-not-call")).to_contain_text(f"#{PHONE_UNSAFE:06d}")
+    await expect(page.locator(".do-not-call")).to_contain_text("не звонить")
+    await page.screenshot(path=str(ARTIFACTS / "callbacks.png"), full_page=True)
+    seen = await stack.store.audit_actions(PHONE_WHEN)
+    assert ("console:aigul", "viewed_callback") in seen
+
     # The supervisors' numbers (over two weeks of earlier cases), and a phone screen.
     await _history(stack)
     await page.goto(stack.url("/console/numbers?days=30"))
     await expect(page.locator(".chart-svg").first).to_be_visible()
+    situation_chart = page.locator(".chart", has_text="По ситуации")
+    await expect(situation_chart.locator(".legend")).to_contain_text("домашнее насилие")
     await page.screenshot(path=str(ARTIFACTS / "numbers.png"), full_page=True)
     phone = await browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
@@ -234,7 +275,11 @@ async def test_an_operator_works_a_whole_case_in_the_console(
 async def _more_cases(stack: Stack) -> None:
     """A claimed case, a phone voicemail, then an emergency: the queue as on a busy day."""
     stack.clock.advance(minutes=4)
-    await stack.cases.escalate(_request("tg:1002", "concern", ("withholding_of_wages",), "ky"))
+    await stack.cases.escalate(
+        _request(
+            "tg:1002", "concern", ("withholding_of_wages",), "ky", situations=("labour_rights",)
+        )
+    )
     await stack.cases.claim(2, Actor("operator:501", "Гульнара"))
     stack.clock.advance(minutes=9)
     await stack.cases.escalate(
@@ -244,6 +289,7 @@ async def _more_cases(stack: Stack) -> None:
             ("physical_sexual_violence", "restriction_of_movement"),
             "ky",
             reason="emergency",
+            situations=("forced_labour", "violence"),
         )
     )
     stack.clock.advance(minutes=2)
@@ -257,6 +303,23 @@ async def _more_cases(stack: Stack) -> None:
             reason="voicemail",
             recording_url="https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE0",
             callback_number="+996555010203",
+            situations=("forced_labour",),
+            callback_preference=CallbackPreference.WHEN,
+            callback_when="после восьми вечера, когда хозяина не будет",
+        )
+    )
+    stack.clock.advance(minutes=1)
+    await stack.cases.escalate(
+        _request(
+            "ph:other",
+            "high",
+            (),
+            "ky",
+            channel="phone",
+            reason="voicemail",
+            recording_url="https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE1",
+            situations=("domestic_violence",),
+            callback_preference=CallbackPreference.UNSAFE,
         )
     )
     stack.clock.advance(minutes=3)
@@ -268,6 +331,15 @@ async def _history(stack: Stack) -> None:
     operator = Actor("operator:501", "Гульнара")
     levels = ("high", "concern", "high", "emergency", "concern", "high", "concern")
     intents = ("report_exploitation", "wages_unpaid", "lost_documents", "emergency", "work_permit")
+    situations = (
+        ("forced_labour",),
+        ("labour_rights",),
+        ("domestic_violence", "violence"),
+        ("violence",),
+        ("stranded",),
+        ("forced_labour", "sexual_exploitation"),
+        (),
+    )
     for n in range(30):
         stack.clock.now = today - timedelta(days=14 - n // 2, hours=n % 6)
         phone = n % 4 == 3
@@ -281,6 +353,7 @@ async def _history(stack: Stack) -> None:
                 channel="phone" if phone else "telegram",
                 intent=intents[n % len(intents)],
                 callback_number="+996555000000" if phone else None,
+                situations=situations[n % len(situations)],
             )
         )
         case = await stack.store.open_case_for(user)

@@ -24,6 +24,7 @@ from twilio.request_validator import RequestValidator
 
 from app.container import build_services
 from hotline.content import ContentStore
+from hotline.content.recordings import read_manifest
 from hotline.escalation import EscalationRequest, RecordingEscalator
 from hotline.keys import Keys
 from hotline.metrics import Metrics
@@ -190,6 +191,21 @@ def spoken(twiml: ET.Element) -> list[str]:
         elif element.tag == "Play":
             heard.append((element.text or "").rsplit("/", 1)[-1])
     return heard
+
+
+def heard_chunks(line: Line, twiml: ET.Element) -> list[str]:
+    """The texts the caller hears, one per <Say> or <Play>: a recording by the text its
+    manifest says it holds (Kyrgyz), a <Say> by its own text."""
+    manifest = read_manifest(line.ctx.speaker.library.directory("ky")) or {}
+    texts: list[str] = []
+    for element in twiml.iter():
+        if element.tag == "Say":
+            texts.append(element.text or "")
+        elif element.tag == "Play":
+            name = (element.text or "").rsplit("/", 1)[-1]
+            assert name in manifest, f"{name} is not in the manifest"
+            texts.append(manifest[name].text)
+    return texts
 
 
 @dataclass

@@ -75,8 +75,10 @@ async def test_unanswered_transfer_goes_to_voicemail(line: Line, status: str) ->
     reasons = [r.reason for r in line.escalations]
     # The voicemail is reported before the question, then with the caller's answer.
     assert reasons == ["phone_transfer", "voicemail", "voicemail"]
-    # The callback number goes to the escalator, and only there.
-    assert line.escalations[1].callback_number == CALLER
+    # Before the answer: no number, and the question says unanswered so far.
+    assert line.escalations[1].callback_number is None
+    assert line.escalations[1].callback_preference is CallbackPreference.UNANSWERED
+    # The callback number goes to the escalator after a "yes", and only there.
     assert line.escalations[-1].callback_number == CALLER
     assert line.escalations[-1].callback_preference is CallbackPreference.SAFE
 
@@ -181,7 +183,7 @@ async def test_help_now_says_emergency_numbers_then_transfers(line: Line) -> Non
     assert request.intent == "emergency"
 
 
-async def test_help_now_after_hours_still_records_an_emergency_callback(
+async def test_help_now_after_hours_reports_the_emergency_before_asking_about_a_call_back(
     make_line: LineFactory,
 ) -> None:
     line = await make_line(clock=NIGHT)
@@ -196,7 +198,10 @@ async def test_help_now_after_hours_still_records_an_emergency_callback(
     assert twiml.find("Gather") is not None  # the question before the recording
     [request] = line.escalations
     assert request.reason == "voicemail" and request.level == "emergency"
-    assert request.callback_number == CALLER
+    assert request.callback_number is None  # not before the caller says a call back is safe
+    await leave_message(call, twiml, "1")
+    assert line.escalations[-1].level == "emergency"
+    assert line.escalations[-1].callback_number == CALLER
 
 
 async def test_emergency_is_repeated_when_nobody_answers(line: Line) -> None:
@@ -272,5 +277,39 @@ async def test_a_call_through_every_route_opens_one_case_and_raises_it(
         # the recording, its link.
         assert kinds == ["topic_create", "card_update", "card_update", "card_update"]
         assert case.callback_preference is not None
+    finally:
+        await cases.store.dispose()
+
+
+async def test_a_caller_s_situation_reaches_the_case_on_every_report(
+    line: Line, tmp_path: Path
+) -> None:
+    """Domestic violence said on the phone: the policy's case and the voicemail's report
+    both carry the situation, so the phone case names it as a chat case would."""
+    from hotline.cases.service import CaseService
+    from hotline.cases.setup import build_case_store
+
+    call, main = await russian_main_menu(line)
+    spoken_danger = await call.say(main, "муж бьёт меня каждый день и угрожает убить")
+    assert spoken_danger.find("Dial/Number") is not None
+    voicemail = await call.post(dial_action(spoken_danger), DialCallStatus="no-answer")
+    await leave_message(call, voicemail, "2")  # do not call back
+    reasons = [r.reason for r in line.escalations]
+    assert reasons[0] in ("risk", "emergency") and reasons[-1] == "voicemail"
+    assert all(r.situations[:1] == ("domestic_violence",) for r in line.escalations)
+
+    # The same requests, made durable: the case keeps the situation, and the phone's own
+    # report (which knows only what the call state kept) does not lose it.
+    settings = line.services.settings.model_copy(
+        update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/cases.sqlite3"}
+    )
+    assert line.services.keys is not None
+    cases = CaseService(build_case_store(settings, line.services.keys))
+    try:
+        for request in line.escalations:
+            await cases.escalate(request)
+        [case] = await cases.list_open()
+        assert case.channel == "phone" and case.situations[0] == "domestic_violence"
+        assert case.callback_preference == CallbackPreference.UNSAFE
     finally:
         await cases.store.dispose()

@@ -120,6 +120,43 @@ def test_a_topic_question_with_harm_in_passing_keeps_its_topic(
     assert result.risk.level == "high"
 
 
+def test_a_second_wave_topic_question_with_harm_keeps_its_topic(
+    understanding: Understanding,
+) -> None:
+    cases = {
+        "Как получить ИНН? Бригадир держит документы и говорит, пока долг не отработаешь, "
+        "не уйдешь.": "taxes",
+        "ИНН кантип алам? Бригадир документтеримди кармап, карыз төлөмөйүнчө кетпейсиң дейт.": (
+            "taxes"
+        ),
+        "Как дешевле отправить деньги домой? Хозяин забрал паспорт и зарплату на руки не дает.": (
+            "remittances"
+        ),
+    }
+    for text, intent in cases.items():
+        result = understanding.parse_sync(text)
+        assert result.intent == intent, text
+        assert result.risk.level in {"high", "emergency"}, text
+
+
+def test_a_topic_question_before_violence_keeps_its_topic(understanding: Understanding) -> None:
+    result = understanding.parse_sync(
+        "Балама туулгандык күбөлүк кантип алам? Күйөөм мени урат, паспортумду катып койгон."
+    )
+    assert result.intent == "family_documents"
+    assert result.risk.level in {"high", "emergency"}
+
+
+def test_a_story_of_violence_stays_a_request_for_help(understanding: Understanding) -> None:
+    # "Азыр ал жумушта" (he is at work now) after the harm must not read as a work topic.
+    result = understanding.parse_sync(
+        "Эже, мен Москвада күйөөм менен турам. Ал ичип келсе мени урат, телефонумду тартып "
+        "алат, бир жакка чыгарбайт. Азыр ал жумушта. Мага ким жардам берет, балдарым менен "
+        "кайда барсам болот?"
+    )
+    assert result.intent == "violence_support"
+
+
 def test_harm_named_as_the_main_point_is_a_report(understanding: Understanding) -> None:
     result = understanding.parse_sync(
         "Я хотел спросить про регистрацию. Но главное хозяин забрал паспорт и не отдает."

@@ -11,8 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
+from nlu.catalogue import SITUATIONS
+from nlu.normalize import normalize
 from nlu.pipeline import Understanding, build_understanding
 from nlu.risk import accumulate_risk
+from nlu.risk_model import HEADS, RiskModel
 from nlu.types import RiskAssessment
 
 
@@ -231,3 +237,53 @@ def test_the_pipeline_keeps_questions_about_risk_quiet(understanding: Understand
     question = understanding.parse_sync("а если бы меня заперли на работе, куда звонить?")
     assert not question.risk.is_at_least("high")
     assert understanding.parse_sync("нас заперли на складе, помогите").risk.level == "emergency"
+
+
+def _model_with(situation_thresholds: float) -> RiskModel:
+    """A tiny model whose decisions depend only on the probabilities handed to `decide`."""
+    heads = len(HEADS)
+    thresholds = np.full(heads, 0.5, dtype=np.float32)
+    thresholds[-len(SITUATIONS) :] = situation_thresholds
+    return RiskModel(
+        {"a": 0},
+        np.ones(1, dtype=np.float32),
+        np.zeros((1, heads), dtype=np.float32),
+        np.zeros(heads, dtype=np.float32),
+        HEADS,
+        thresholds,
+        {"piece_margin": 2.0},
+    )
+
+
+def _probabilities(high: float, **situations: float) -> npt.NDArray[np.float32]:
+    probabilities = np.zeros(len(HEADS), dtype=np.float32)
+    probabilities[:2] = high
+    for name, value in situations.items():
+        probabilities[HEADS.index(f"situation:{name}")] = value
+    return probabilities
+
+
+def test_the_most_likely_situation_is_named_and_a_second_only_when_sure() -> None:
+    model = _model_with(0.95)
+    # Below its strict threshold, the runner-up is not named, even though it is "likely".
+    read = model.decide(_probabilities(0.9, domestic_violence=0.9, forced_labour=0.8))
+    assert read.situations == ("domestic_violence",)
+    # Sure enough: named second, after the most likely.
+    read = model.decide(_probabilities(0.9, child_at_risk=0.99, missing_person=0.97))
+    assert read.situations == ("child_at_risk", "missing_person")
+    # The most likely is named even when no head passes its threshold.
+    read = model.decide(_probabilities(0.9, violence=0.4, forced_labour=0.3))
+    assert read.situations == ("violence",)
+    assert model.decide(_probabilities(0.1, violence=0.99)).situations == ()
+
+
+def test_situations_come_from_the_whole_message_and_levels_from_its_pieces() -> None:
+    """A piece counts for the level (less the margin), never for the situations."""
+    model = _understanding().risk_model
+    text = normalize("Сколько стоит патент? Муж бьёт меня каждый день и забрал паспорт").folded
+    probabilities, _ = model.message_probabilities(text)
+    whole = model.head_probabilities(text)
+    first = len(HEADS) - len(SITUATIONS)
+    assert np.allclose(probabilities[first:], whole[first:], atol=1e-6)
+    assert (probabilities[:first] >= whole[:first] - 1e-6).all()
+    assert model.meta["piece_margin"] == 2.0

@@ -8,7 +8,7 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.operators import notices
-from bot.operators.cards import CALLBACK_UNSAFE_LINE, CallbackDone
+from bot.operators.cards import CALLBACK_UNANSWERED_LINE, CALLBACK_UNSAFE_LINE, CallbackDone
 from hotline.escalation import CallbackPreference, EscalationRequest
 from tests.operators.conftest import OPERATOR, OPERATORS_CHAT, Hotline, button_press
 
@@ -87,3 +87,21 @@ async def test_a_safe_call_back_shows_the_number_with_what_the_caller_said(
     await hotline.feed(button_press(OPERATOR, button.callback_data or "", thread=topic))
     case = await hotline.store.open_case_for(CALLER)
     assert case is not None and case.callback_done
+
+
+@pytest.mark.postgres
+async def test_an_unanswered_question_says_why_there_is_no_number_and_offers_no_button(
+    hotline: Hotline,
+) -> None:
+    # The phone line reports the voicemail before the question: no number, no answer yet;
+    # a caller who hangs up there leaves it so.
+    unanswered = replace(
+        VOICEMAIL, callback_number=None, callback_preference=CallbackPreference.UNANSWERED
+    )
+    await hotline.services.escalator.escalate(unanswered)
+    await hotline.pump()
+    case = await hotline.store.open_case_for(CALLER)
+    assert case is not None and case.topic_id is not None
+    [card] = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    assert CALLBACK_UNANSWERED_LINE in card and NUMBER not in card
+    assert hotline.telegram.of(SendMessage)[0].reply_markup is None

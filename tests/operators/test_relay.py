@@ -56,6 +56,23 @@ async def test_risky_conversation_opens_a_case_and_a_topic_with_its_card(
 
 
 @pytest.mark.postgres
+async def test_the_card_names_the_person_s_situation_after_the_indicators(
+    hotline: Hotline,
+) -> None:
+    await hotline.person_says("муж бьёт меня каждый день и угрожает убить, я боюсь")
+    case = await hotline.case_of()
+    assert case.situations[:1] == ("domestic_violence",)
+    await hotline.pump()
+    [card] = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
+    lines = card.splitlines()
+    signs = next(i for i, line in enumerate(lines) if line.startswith("<b>Признаки:</b>"))
+    # Added after the indicators; the card's other lines keep their order.
+    assert lines[signs + 1].startswith("<b>Ситуация:</b> домашнее насилие")
+    assert lines[signs + 2].startswith("<b>Причина:</b>")
+    assert "domestic_violence" not in card
+
+
+@pytest.mark.postgres
 async def test_card_escapes_what_the_person_wrote(hotline: Hotline) -> None:
     await hotline.person_says("<b>работодатель</b> забрал паспорт & не отпускает <script>")
     await hotline.pump()

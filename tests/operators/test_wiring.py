@@ -90,5 +90,5 @@ async def test_cases_commands_read_the_store(
         get_settings.cache_clear()
     out = capsys.readouterr().out
     assert "000001   emergency  open" in out and "1 open" in out
-    assert "day,channel,language,intent,level,cases" in out
-    assert ",telegram,ky,emergency,emergency,1" in out
+    assert "day,channel,language,intent,level,situation,cases" in out
+    assert ",telegram,ky,emergency,emergency,-,1" in out
