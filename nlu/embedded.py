@@ -199,11 +199,8 @@ def train_model(examples: Sequence[Example], config: EngineConfig) -> TrainedMod
 
 
 def _scores(model: TrainedModel, folded: str) -> FloatArray:
-    indices, values = model.vectorizer.vector(folded)
-    if not len(indices):
-        return model.bias.copy()
-    result: FloatArray = values @ model.weights[indices] + model.bias
-    return result
+    scores: FloatArray = model.vectorizer.scores([folded], model.weights, model.bias)[0]
+    return scores
 
 
 def save_model(model: TrainedModel, path: Path) -> None:
@@ -282,8 +279,12 @@ class EmbeddedEngine:
     ) -> list[IntentScore]:
         """Rank all intents by calibrated confidence, most likely first."""
         del language  # one model for both languages: the n-grams tell them apart
-        probabilities = _softmax(_scores(self.model, message.folded), self.model.temperature)
-        # Sorting 24 Python floats is cheaper than numpy's argsort round trip.
+        # `_softmax` in place, on one row: the same arithmetic with fewer numpy calls.
+        probabilities = _scores(self.model, message.folded) / self.model.temperature
+        probabilities -= probabilities.max()
+        np.exp(probabilities, out=probabilities)
+        probabilities /= probabilities.sum()
+        # Sorting 34 Python floats is cheaper than numpy's argsort round trip.
         pairs = sorted(zip(probabilities.tolist(), self.model.intents, strict=True), reverse=True)
         return [IntentScore(intent, confidence) for confidence, intent in pairs]
 

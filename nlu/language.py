@@ -29,6 +29,7 @@ _SMOOTHING: Final = 0.5
 _NGRAM_CAP: Final = 3.0  # one rare n-gram must not outvote the rest of the message
 _WORD_CAP: Final = 3.0
 CLEAR_PROBABILITY: Final = 0.9
+_CACHE_WORDS: Final = 20_000  # evidence per word, about 3 MB; cleared whole when full
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -99,6 +100,7 @@ class LanguageIdentifier:
         self._ngram_ratios = ngram_ratios
         self._word_ratios = word_ratios
         self._shared_words = shared_words
+        self._words: dict[str, tuple[float, float, bool]] = {}
 
     @classmethod
     def train(cls, examples: Iterable[Example]) -> LanguageIdentifier:
@@ -119,39 +121,54 @@ class LanguageIdentifier:
         )
         return cls(_log_ratios(ngrams["ky"], ngrams["ru"], _NGRAM_CAP), word_ratios, shared)
 
-    def score(self, message: NormalizedText) -> tuple[float, int]:
-        """Return the ky-over-ru log-odds and how many words decided it."""
-        words = _WORD.findall(message.folded)
-        # map() over dict.get keeps this loop in C: it runs for every message.
-        ngram_score = sum(map(self._ngram_ratios.get, _ngrams(message.folded), repeat(0.0)))
+    def _word(self, word: str) -> tuple[float, float, bool]:
+        """One word's evidence: its n-grams' sum, its ratio plus cue, whether it decides.
+
+        Words repeat from message to message, so this is cached (bounded, like the
+        vectoriser's word cache): a message then costs one look-up per word.
+        """
+        ngrams = sum(map(self._ngram_ratios.get, _ngrams(word), repeat(0.0)))
+        ratio = self._word_ratios.get(word, 0.0)
+        cue = 0.0
+        if word in _KY_WORDS:
+            cue = _CUE_WEIGHT
+        elif word in _RU_WORDS:
+            cue = -_CUE_WEIGHT
+        elif _KY_QUESTION.match(word) and word not in _RU_FALSE_QUESTION:
+            cue = _CUE_WEIGHT / 2
+        decisive = bool(cue or abs(ratio) >= 1.5) and word not in self._shared_words
+        evidence = (ngrams, ratio + cue, decisive)
+        if len(self._words) >= _CACHE_WORDS:
+            self._words.clear()
+        self._words[word] = evidence
+        return evidence
+
+    def _score(self, message: NormalizedText, words: list[str]) -> tuple[float, int]:
+        cached = self._words.get
+        evidence = [found if (found := cached(w)) is not None else self._word(w) for w in words]
         # The orders overlap, so their evidence is not independent: average over orders.
-        total = ngram_score / (2 * len(NGRAM_ORDERS))
+        total = sum(e[0] for e in evidence) / (2 * len(NGRAM_ORDERS))
         decisive = 0
-        for word in words:
-            ratio = self._word_ratios.get(word, 0.0)
-            cue = 0.0
-            if word in _KY_WORDS:
-                cue = _CUE_WEIGHT
-            elif word in _RU_WORDS:
-                cue = -_CUE_WEIGHT
-            elif _KY_QUESTION.match(word) and word not in _RU_FALSE_QUESTION:
-                cue = _CUE_WEIGHT / 2
-            total += ratio + cue
-            if (cue or abs(ratio) >= 1.5) and word not in self._shared_words:
-                decisive += 1
+        for _, word_score, decides in evidence:
+            total += word_score
+            decisive += decides
         special = len(_KY_LETTERS.findall(message.original))
         if special:
             total += _CUE_WEIGHT * min(special, 3)
             decisive += 1
         return total, decisive
 
+    def score(self, message: NormalizedText) -> tuple[float, int]:
+        """Return the ky-over-ru log-odds and how many words decided it."""
+        return self._score(message, _WORD.findall(message.folded))
+
     def identify(self, text: str | NormalizedText) -> LanguageGuess:
         """Guess the language of one message and whether it is clear enough to switch on."""
         message = normalize(text) if isinstance(text, str) else text
-        log_odds, decisive = self.score(message)
+        words = _WORD.findall(message.folded)
+        log_odds, decisive = self._score(message, words)
         p_ky = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, log_odds))))
         language: Language = "ky" if p_ky >= 0.5 else "ru"
-        words = _WORD.findall(message.folded)
         confident = max(p_ky, 1.0 - p_ky) >= CLEAR_PROBABILITY
         # One word is clear only when it is not a loanword shared by both languages
         # and is long enough to be a real word of one of them ("рахмат", "спасибо").

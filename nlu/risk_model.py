@@ -119,11 +119,13 @@ class RiskModel:
     stack: FloatArray = field(default_factory=lambda: np.zeros((0, STACKED_HEADS), np.float32))
 
     vectorizer: CachedVectorizer = field(init=False, repr=False, compare=False)
+    limits: tuple[float, ...] = field(init=False, repr=False, compare=False)  # thresholds
 
     piece_shift: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vectorizer", CachedVectorizer(self.vocabulary, self.idf))
+        object.__setattr__(self, "limits", tuple(self.thresholds.tolist()))
         # What a piece's logits lose against the whole's: the level margin on the level
         # heads, nothing on the indicators; situations are the whole's alone (-inf).
         shift = np.zeros(len(self.heads), dtype=np.float32)
@@ -133,36 +135,30 @@ class RiskModel:
 
     def head_logits(self, folded: str) -> FloatArray:
         """Every head's logit for one piece of folded text."""
-        indices, values = self.vectorizer.vector(folded)
-        if not len(indices):
-            return self.bias.copy()
-        logits: FloatArray = values @ self.weights[indices] + self.bias
+        logits: FloatArray = self.vectorizer.scores([folded], self.weights, self.bias)[0]
         return logits
 
     def head_probabilities(self, folded: str) -> FloatArray:
         """Every head's probability for one piece of folded text."""
-        result: FloatArray = (1.0 / (1.0 + np.exp(-self.head_logits(folded)))).astype(np.float32)
-        return result
+        return _logistic(self.head_logits(folded))
 
     def first_stage(self, folded: str) -> tuple[FloatArray, FloatArray, FloatArray, str]:
-        """The linear heads over the whole and the pieces.
+        """The linear heads over the whole and the pieces, scored in one pass.
 
         Returns the combined logits (per head, the whole's or a piece's less its margin),
         the whole's logits, the pieces' level logits (one row each) and the flag's piece.
         """
-        whole = self.head_logits(folded)
-        best = whole.copy()
-        evidence, evidence_score = folded, float(best[_HIGH])
-        levels = []
-        for piece in risk_pieces(folded):
-            raw = self.head_logits(piece)
-            levels.append(raw[: len(LEVEL_HEADS)])
-            logits = raw - self.piece_shift
-            if float(logits[_HIGH]) > evidence_score:
-                evidence, evidence_score = piece, float(logits[_HIGH])
-            np.maximum(best, logits, out=best)
-        pieces = np.array(levels, dtype=np.float32).reshape(-1, len(LEVEL_HEADS))
-        return best, whole, pieces, evidence
+        texts = [folded, *risk_pieces(folded)]
+        logits = self.vectorizer.scores(texts, self.weights, self.bias)
+        whole = logits[0].copy()
+        levels = logits[1:, : len(LEVEL_HEADS)].copy()  # before the margin: the stage reads it
+        if len(texts) == 1:
+            return logits[0], whole, levels, folded
+        logits[1:] -= self.piece_shift
+        # The first text with the highest "at least high" (the whole wins ties).
+        evidence = texts[int(np.argmax(logits[:, _HIGH]))]
+        best: FloatArray = logits.max(axis=0)
+        return best, whole, levels, evidence
 
     def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
         """Per head, the message's probability, and the piece of the flag.
@@ -180,8 +176,7 @@ class RiskModel:
             if len(folded.split()) > STACK_MAX_WORDS:
                 np.maximum(stacked, best[:STACKED_HEADS], out=stacked)
             best[:STACKED_HEADS] = stacked
-        result: FloatArray = (1.0 / (1.0 + np.exp(-best))).astype(np.float32)
-        return result, evidence
+        return _logistic(best.astype(np.float32, copy=False)), evidence
 
     def decide(
         self, probabilities: FloatArray, evidence: str = "", floor: RiskLevel = "none"
@@ -191,7 +186,17 @@ class RiskModel:
         `floor`: a level the message has whatever the heads say (a known red-flag phrase
         of the lexicon); the situations are then the heads' best for that level.
         """
-        above = probabilities >= self.thresholds
+        # Python floats, not numpy: on 25 numbers each numpy call costs more than its work.
+        # float32 values compare the same as Python floats.
+        values: list[float] = probabilities.tolist()
+        limits = self.limits
+        if (
+            floor == "none"
+            and values[_HIGH] < limits[_HIGH]
+            and values[_CONCERN] < limits[_CONCERN]
+        ):
+            return ModelRisk("none", (), (), values[_HIGH], evidence)  # most messages
+        above = [value >= limit for value, limit in zip(values, limits, strict=True)]
         level: RiskLevel = "none"
         if above[_EMERGENCY] and above[_HIGH]:
             level = "emergency"
@@ -204,20 +209,20 @@ class RiskModel:
         situations: tuple[str, ...] = ()
         indicators: tuple[str, ...] = ()
         if level != "none":
-            situations = _pick(SITUATIONS, probabilities[_SITUATIONS], above[_SITUATIONS])
+            situation_values = values[_SITUATIONS]
+            situations = _pick(SITUATIONS, situation_values, above[_SITUATIONS])
             if level == "concern":
                 # A concern is only ever a labour-rights problem or being stranded.
                 situations = tuple(s for s in situations if s in CONCERN_SITUATIONS)
                 if not situations:
-                    concern = _slice_of(CONCERN_SITUATIONS)
-                    best = concern[int(np.argmax(probabilities[_SITUATIONS][concern]))]
+                    best = max(_CONCERN_INDICES, key=situation_values.__getitem__)
                     situations = (SITUATIONS[best],)
             elif ALWAYS_EMERGENCY.intersection(situations):
                 level = "emergency"
             indicators = tuple(
                 name for name, flag in zip(INDICATORS, above[_INDICATORS], strict=True) if flag
             )
-        return ModelRisk(level, indicators, situations, float(probabilities[_HIGH]), evidence)
+        return ModelRisk(level, indicators, situations, values[_HIGH], evidence)
 
     def assess(self, folded: str) -> ModelRisk:
         """Read one folded message as a whole and piece by piece."""
@@ -230,21 +235,30 @@ _INDICATORS: Final = slice(3, 3 + len(INDICATORS))
 _SITUATIONS: Final = slice(3 + len(INDICATORS), 3 + len(INDICATORS) + len(SITUATIONS))
 
 
-def _slice_of(names: frozenset[str]) -> list[int]:
-    return [i for i, name in enumerate(SITUATIONS) if name in names]
+# The first of equals wins, as with `np.argmax`.
+_CONCERN_INDICES: Final = tuple(
+    i for i, name in enumerate(SITUATIONS) if name in CONCERN_SITUATIONS
+)
 
 
-def _pick(
-    names: tuple[str, ...], probabilities: FloatArray, above: npt.NDArray[np.bool_]
-) -> tuple[str, ...]:
+def _pick(names: tuple[str, ...], probabilities: list[float], above: list[bool]) -> tuple[str, ...]:
     """The most likely name, then any other above its (strict) threshold, most likely first.
 
     Nine messages in ten describe one situation: independent thresholds named a second
     one far too often, so a second is named only when its head is very sure.
     """
-    order = np.argsort(-probabilities, kind="stable")
-    first = int(order[0])
-    return (names[first], *(names[i] for i in order[1:] if above[i]))
+    # A stable sort, most likely first: equals keep their order, as with `np.argsort`.
+    order = sorted(range(len(names)), key=probabilities.__getitem__, reverse=True)
+    return (names[order[0]], *(names[i] for i in order[1:] if above[i]))
+
+
+def _logistic(logits: FloatArray) -> FloatArray:
+    """1 / (1 + exp(-logits)) in place on float32 (the same numbers, no temporaries)."""
+    np.negative(logits, out=logits)
+    np.exp(logits, out=logits)
+    logits += np.float32(1.0)
+    np.reciprocal(logits, out=logits)
+    return logits
 
 
 def save_risk_model(model: RiskModel, path: Path) -> None:

@@ -47,13 +47,14 @@ def risk_pieces(folded: str) -> list[str]:
     pieces: list[str] = []
     sentences = [s.strip() for s in _SENTENCE.split(folded) if s.strip()]
     for sentence in sentences:
-        clauses = [c.strip() for c in _CLAUSE.split(sentence) if _words(c) >= MIN_WORDS]
+        # Each stretch's words are counted once: this runs on every message.
+        counted = [(c.strip(), n) for c in _CLAUSE.split(sentence) if (n := _words(c)) >= MIN_WORDS]
         if len(sentences) > 1 and _words(sentence) >= MIN_WORDS:
             pieces.append(sentence)
-        if len(clauses) > 1:
-            pieces.extend(clauses)
-        for stretch in clauses or [sentence]:
-            if _words(stretch) > LONG_STRETCH:
+        if len(counted) > 1:
+            pieces.extend(clause for clause, _ in counted)
+        for stretch, words in counted or [(sentence, _words(sentence))]:
+            if words > LONG_STRETCH:
                 pieces.extend(_windows(stretch))
     unique = list(dict.fromkeys(p for p in pieces if p != folded.strip()))
     if len(unique) > MAX_PIECES:

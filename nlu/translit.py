@@ -10,6 +10,7 @@ robust after folding (ө/ү/ң → о/у/н, э → е), not of perfect spelling
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 _VOWELS: Final = frozenset("aeiouyöüəı")
@@ -81,6 +82,7 @@ _LATIN_WORD: Final = re.compile(rf"[{_LATIN_LETTERS}]+(?:['’`][{_LATIN_LETTERS
 _NG_SUFFIX: Final = re.compile(r"(?:y|i|u|ü)z")
 
 
+@lru_cache(maxsize=20_000)  # words repeat; the letter loop below is the slow part of a parse
 def transliterate_word(word: str) -> str:
     """Transliterate one lower-case Latin word to Cyrillic."""
     out: list[str] = []
