@@ -30,7 +30,7 @@ def danger_numbers(contacts: Mapping[str, Contact]) -> dict[str, str]:
 
 
 # To the operators, in the case's topic. Never personal data: no names, no numbers.
-RAISED: Final = "⚠️ Уровень риска повышен: {level}. Признаки: {indicators}."
+RAISED: Final = "⚠️ Уровень риска повышен: {level}. Ситуация: {situations}. Признаки: {indicators}."
 UPDATED: Final = "ℹ️ В деле новые сведения: карточка выше обновлена."
 RECORDING: Final = '🎙 Голосовое сообщение: <a href="{url}">прослушать</a>'
 CLAIMED_BY: Final = "👤 Дело взял(а): {name}."

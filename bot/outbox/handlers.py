@@ -118,7 +118,12 @@ async def card_update(d: Delivery, item: OutboxView, case: CaseView) -> Delivere
     if raised:
         level = cards.LEVEL_NAMES.get(case.level, case.level)
         names = "; ".join(cards.indicator_names(case.indicators)) or "не названы"
-        text = say.RAISED.format(level=html.escape(level), indicators=html.escape(names))
+        situations = "; ".join(cards.situation_names(case.situations)) or "не названа"
+        text = say.RAISED.format(
+            level=html.escape(level),
+            situations=html.escape(situations),
+            indicators=html.escape(names),
+        )
     elif item.payload.get("reason") == "voicemail" and case.recording_url:
         text = say.RECORDING.format(url=html.escape(case.recording_url, quote=True))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from aiogram.types import User
 
+from bot.operators.cards import situation_names
 from hotline.cases.models import CaseMessage
 from hotline.cases.store import CaseView
 from tests.operators.conftest import (
@@ -240,7 +241,10 @@ async def test_new_risk_renames_the_topic_and_posts_a_notice(hotline: Hotline) -
     [edit] = hotline.telegram.of(EditMessageText)
     assert "ЭКСТРЕННО" in edit.text and "физическое или сексуальное насилие" in edit.text
     notices = hotline.telegram.texts_to(OPERATORS_CHAT, case.topic_id)
-    assert any("повышен" in n for n in notices)
+    [raised] = [n for n in notices if "повышен" in n]
+    # The notice says what the person lives through, in words, not only the indicators.
+    assert case.situations
+    assert f"Ситуация: {situation_names(case.situations)[0]}" in raised
     assert any("меня бьют, помогите" in n for n in notices)
 
 
