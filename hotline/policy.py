@@ -19,12 +19,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final, Protocol
 
 from hotline import options as opt
-from hotline import ui_strings as ui
+from hotline.answers import (
+    CHOOSE_TOPIC,
+    GREETING,
+    LANGUAGE_SET,
+    Answers,
+    AnswerSource,
+    named_language,
+    other_language,
+)
 from hotline.case_actions import ESCALATION_FAILED, CaseActions
 from hotline.escalation import CaseRef, Escalator
 from hotline.i18n import N_
@@ -41,14 +48,12 @@ from hotline.turns import (
     Escalate,
     EscalationFailed,
     OfferOptions,
-    Option,
     PauseForOperator,
     RelayToCase,
     Reply,
     SayText,
     ShowAnswer,
     ShowEmergencyNumbers,
-    ShowMissions,
     Turn,
 )
 from nlu.catalogue import LANGUAGES, RISK_LEVELS, Language, RiskLevel, risk_rank
@@ -58,8 +63,6 @@ from nlu.types import ParseResult, RiskAssessment
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE: Final[Language] = "ky"
-# Answers about reaching a Kyrgyz embassy: shown with the missions of the place named.
-ANSWERS_WITH_MISSIONS: Final = frozenset({"contacts"})
 # Topics still answered in the reply that escalates: the rest would only repeat the alarm,
 # or name a situation the safety response has already named rightly.
 ANSWERED_WHILE_ESCALATING: Final = frozenset(opt.TOPICS) - {
@@ -69,14 +72,6 @@ ANSWERED_WHILE_ESCALATING: Final = frozenset(opt.TOPICS) - {
 }
 
 # What a person is told, in their language; kept here so extraction finds them.
-GREETING = N_(
-    "Hello! I answer questions about work and life abroad. Choose a topic or write yours."
-)
-CHOOSE_TOPIC = N_("Choose a topic.")
-OUT_OF_SCOPE = N_("I can only help with work, documents and safety abroad. Choose a topic.")
-GOODBYE = N_("Take care! Write any time, day or night.")
-GLAD = N_("I am glad it helped.")
-SORRY = N_("I am sorry. An operator of Hotline 189 can help you in person.")
 OPERATOR_NEXT = N_(
     "I have asked an operator of Hotline 189 to write to you here (case %(case)s). "
     "Please wait; keep this chat open."
@@ -86,7 +81,6 @@ EMERGENCY_NEXT = N_(
     "priority (case %(case)s); an operator will write to you here."
 )
 __all__ = ["CONCERN", "ESCALATION_FAILED", "CaseUnknown", "DialoguePolicy"]
-LANGUAGE_SET = N_("I will answer in this language.")
 WITH_OPERATOR = N_("An operator has your message and will answer here.")
 
 
@@ -101,21 +95,6 @@ CaseLookup = CaseRef | CaseUnknown | None
 class Understander(Protocol):
     async def parse(self, text: str, language_hint: Language | None = None) -> ParseResult:
         """Understand one message (`nlu.pipeline.Understanding`)."""
-        ...
-
-
-class HasRelated(Protocol):
-    @property
-    def related(self) -> Sequence[str]: ...
-
-
-class AnswerSource(Protocol):
-    def answer(self, language: Language, intent: str) -> HasRelated:
-        """Return the content answer (`hotline.content.ContentStore`)."""
-        ...
-
-    def missions_named(self, text: str) -> tuple[str, ...]:
-        """Return the keys of the Kyrgyz missions for the place `text` names, nearest first."""
         ...
 
 
@@ -135,6 +114,7 @@ class DialoguePolicy:
         self.store = store
         self.metrics = metrics or Metrics()
         self.confident = confident
+        self.answers = Answers(content, self.metrics, confident)
         self.case_actions = CaseActions(escalator, spool, self.metrics)
         # Two messages of one person handled at once would overwrite each other's state.
         self._locks = KeyedLock()
@@ -277,7 +257,7 @@ class DialoguePolicy:
             row = safety_row(situations, turn_level)
             assert row is not None
             return state, [*first_steps(row), SayText(WITH_OPERATOR), *self._question(parsed)]
-        if in_case and self._confident(parsed) and parsed.intent == "ask_operator":
+        if in_case and self.answers.is_confident(parsed) and parsed.intent == "ask_operator":
             return state, [SayText(WITH_OPERATOR)]
         state, actions = self._answer_text(state, language, parsed)
         if not in_case and risk_rank(risk.level) >= risk_rank("concern"):
@@ -316,7 +296,7 @@ class DialoguePolicy:
 
     def _question(self, parsed: ParseResult) -> list[Action]:
         """Their question still deserves an answer while an operator is on the way."""
-        if not self._confident(parsed) or parsed.intent not in ANSWERED_WHILE_ESCALATING:
+        if not self.answers.is_confident(parsed) or parsed.intent not in ANSWERED_WHILE_ESCALATING:
             return []
         self.metrics.inc("answers_total", intent=parsed.intent)
         return [ShowAnswer(parsed.intent)]
@@ -334,70 +314,20 @@ class DialoguePolicy:
             return replace(state, language=parsed.language), parsed.language, current
         return state, current, None
 
-    def _confident(self, parsed: ParseResult) -> bool:
-        return parsed.confidence >= self.confident
-
     def _answer_text(
         self, state: ConversationState, language: Language, parsed: ParseResult
     ) -> tuple[ConversationState, list[Action]]:
-        if not self._confident(parsed):
-            return state, self._unsure(parsed)
+        if not self.answers.is_confident(parsed):
+            return state, self.answers.unsure(parsed)
         intent = parsed.intent
         if intent == "ask_operator":
             return self._escalate(state, state.risk, "ask_operator", intent)
         if intent == "change_language":
-            target = _named_language(parsed.text) or _other(language)
+            target = named_language(parsed.text) or other_language(language)
             menu = OfferOptions(opt.top_menu(), CHOOSE_TOPIC)
             return replace(state, language=target), [SayText(LANGUAGE_SET), menu]
-        conversational = self._conversational(intent)
-        return state, conversational or self._answer(state, language, intent, parsed.text)
-
-    def _unsure(self, parsed: ParseResult) -> list[Action]:
-        self.metrics.inc("unsure_total")
-        likely = [s.intent for s in parsed.ranking if s.intent in opt.TOPICS][:3]
-        if not likely:
-            return [SayText(ui.NOT_UNDERSTOOD), OfferOptions(opt.top_menu())]
-        return [
-            SayText(ui.NOT_UNDERSTOOD),
-            OfferOptions((*(opt.topic(i) for i in likely), opt.operator())),
-        ]
-
-    def _conversational(self, intent: str) -> list[Action]:
-        if intent == "greet":
-            return [SayText(GREETING), OfferOptions(opt.top_menu())]
-        if intent == "thanks_goodbye":
-            return [SayText(GOODBYE), OfferOptions(opt.top_menu())]
-        if intent == "out_of_scope":
-            return [SayText(OUT_OF_SCOPE), OfferOptions(opt.top_menu())]
-        return []
-
-    def _answer(
-        self, state: ConversationState, language: Language, intent: str, text: str | None = None
-    ) -> list[Action]:
-        self.metrics.inc("answers_total", intent=intent)
-        actions: list[Action] = []
-        if intent == "emergency":
-            actions.append(ShowEmergencyNumbers())
-        if text is not None and intent in ANSWERS_WITH_MISSIONS:
-            # «мен Алматыдамын элчиликтин номери»: the missions of that place come first.
-            missions = self.content.missions_named(text)
-            if missions:
-                actions.append(ShowMissions(missions))
-        actions.append(ShowAnswer(intent))
-        related = tuple(opt.topic(i) for i in self._related(language, intent))
-        # Someone reading about exploitation or danger may be living it: keep a human one tap away.
-        urgent = intent in ("report_exploitation", "emergency")
-        extra: tuple[Option, ...] = (opt.operator(),) if urgent else ()
-        actions.append(OfferOptions((*related, *opt.helpful(), *extra), ui.DID_THIS_HELP))
-        return actions
-
-    def _related(self, language: Language, intent: str) -> list[str]:
-        try:
-            related = self.content.answer(language, intent).related
-        except LookupError:
-            log.warning("no content for intent=%s language=%s", intent, language)
-            return []
-        return [i for i in related if i in opt.TOPICS][:3]
+        conversational = self.answers.conversational(intent)
+        return state, conversational or self.answers.topic(language, intent, parsed.text)
 
     # -- options ----------------------------------------------------------------------
 
@@ -418,7 +348,7 @@ class DialoguePolicy:
         if isinstance(case, CaseRef) and option_id == opt.OPERATOR:
             actions = [SayText(WITH_OPERATOR)]  # they have a case already
         elif kind == "intent" and argument in opt.TOPICS:
-            actions = self._answer(state, language, argument)
+            actions = self.answers.topic(language, argument)
             state = replace(state, last_intent=argument)
         elif kind == "menu" and argument in opt.GROUPS:
             actions = [OfferOptions(opt.group_menu(argument), CHOOSE_TOPIC)]
@@ -427,18 +357,12 @@ class DialoguePolicy:
         elif option_id == opt.LANGUAGE:
             actions = [AskLanguage()]
         elif option_id in (opt.HELPFUL_YES, opt.HELPFUL_NO):
-            actions = self._feedback(option_id == opt.HELPFUL_YES, state)
+            actions = self.answers.feedback(option_id == opt.HELPFUL_YES)
         else:
             actions = [OfferOptions(opt.top_menu(), CHOOSE_TOPIC)]
         if isinstance(case, CaseRef):
             actions.insert(0, AnsweredWhileWaiting(case.number))
         return state, Reply(language, tuple(actions))
-
-    def _feedback(self, helped: bool, state: ConversationState) -> list[Action]:
-        self.metrics.inc("helpful_total", answer="yes" if helped else "no")
-        if helped:
-            return [SayText(GLAD), OfferOptions(opt.top_menu(), CHOOSE_TOPIC)]
-        return [SayText(SORRY), OfferOptions((opt.operator(), opt.back_to_menu()))]
 
     # -- escalation -------------------------------------------------------------------
 
@@ -495,17 +419,3 @@ class DialoguePolicy:
 
 def _level(value: str) -> RiskLevel:
     return next((level for level in RISK_LEVELS if level == value), "none")
-
-
-def _other(language: Language) -> Language:
-    return "ru" if language == "ky" else "ky"
-
-
-def _named_language(text: str) -> Language | None:
-    """The language a "please answer in …" message names, if it names one."""
-    lowered = text.lower()
-    if any(stem in lowered for stem in ("рус", "russ", "orus")):
-        return "ru"
-    if any(stem in lowered for stem in ("кырг", "кирг", "kyrg", "kirg")):
-        return "ky"
-    return None
