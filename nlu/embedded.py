@@ -227,6 +227,13 @@ def read_model(path: Path) -> TrainedModel:
     )
 
 
+# Filling the slots of a new `IntentScore` directly: the frozen dataclass's `__init__`
+# goes through `object.__setattr__` per field, and a parse builds 34 of them (a third of
+# the ranking's cost). Same objects: the fields are the slots, nothing else runs.
+_SET_INTENT: Final = IntentScore.__dict__["intent"].__set__
+_SET_CONFIDENCE: Final = IntentScore.__dict__["confidence"].__set__
+
+
 class EmbeddedEngine:
     """Ranks intents in-process; satisfies `nlu.types.IntentEngine`."""
 
@@ -281,12 +288,20 @@ class EmbeddedEngine:
         del language  # one model for both languages: the n-grams tell them apart
         # `_softmax` in place, on one row: the same arithmetic with fewer numpy calls.
         probabilities = _scores(self.model, message.folded) / self.model.temperature
-        probabilities -= probabilities.max()
+        # The ufuncs' reductions directly: `.max()`/`.sum()` add two Python-level wrappers.
+        probabilities -= np.maximum.reduce(probabilities)
         np.exp(probabilities, out=probabilities)
-        probabilities /= probabilities.sum()
+        probabilities /= np.add.reduce(probabilities)
         # Sorting 34 Python floats is cheaper than numpy's argsort round trip.
         pairs = sorted(zip(probabilities.tolist(), self.model.intents, strict=True), reverse=True)
-        return [IntentScore(intent, confidence) for confidence, intent in pairs]
+        new, set_intent, set_confidence = object.__new__, _SET_INTENT, _SET_CONFIDENCE
+        scores = []
+        for confidence, intent in pairs:
+            score = new(IntentScore)
+            set_intent(score, intent)
+            set_confidence(score, confidence)
+            scores.append(score)
+        return scores
 
     async def rank(self, message: NormalizedText, language: Language) -> list[IntentScore]:
         """Rank intents; fast enough (well under a millisecond) to run on the event loop."""

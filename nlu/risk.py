@@ -37,6 +37,8 @@ def ordered_situations(situations: Iterable[str]) -> tuple[str, ...]:
 
 def read_windows(model: RiskModel, windows: Sequence[str]) -> tuple[FloatArray, str]:
     """The model's head probabilities over a message's windows (max), and the flag's piece."""
+    if len(windows) == 1:  # all but very long messages
+        return model.message_probabilities(windows[0])
     best: FloatArray | None = None
     evidence, evidence_score = "", -1.0
     for window in windows:

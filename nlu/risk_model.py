@@ -64,11 +64,14 @@ STACK_MAX_WORDS: Final = 60
 _LOGIT_LIMIT: Final = 15.0  # a logit beyond this says nothing more, and must not dominate
 
 
-def stack_features(whole: FloatArray, pieces: FloatArray, folded: str) -> FloatArray:
+def stack_features(
+    whole: FloatArray, pieces: FloatArray, folded: str, words: int | None = None
+) -> FloatArray:
     """The second stage's inputs for one message (`STACK_FEATURES`).
 
     `whole`: the first stage's level logits of the whole message; `pieces`: its pieces'
-    level logits, one row each (possibly none). Built as a Python list and converted
+    level logits, one row each (possibly none); `words`: `len(folded.split())`, if the
+    caller has it. Built as a Python list and converted
     once: a dozen small numpy calls would cost more than the arithmetic.
     """
     limit = _LOGIT_LIMIT
@@ -87,7 +90,7 @@ def stack_features(whole: FloatArray, pieces: FloatArray, folded: str) -> FloatA
         mean,
         math.log1p(len(pieces)),
         share,
-        math.log1p(len(folded.split())),
+        math.log1p(len(folded.split()) if words is None else words),
         *cues,
         *(cue * own[1] for cue in cues),
         *(cue * top[1] for cue in cues),
@@ -122,6 +125,9 @@ class RiskModel:
     limits: tuple[float, ...] = field(init=False, repr=False, compare=False)  # thresholds
 
     piece_shift: FloatArray = field(init=False, repr=False, compare=False)
+    # Views of `stack` (weights, bias), taken once rather than sliced at every message.
+    stack_weights: FloatArray = field(init=False, repr=False, compare=False)
+    stack_bias: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vectorizer", CachedVectorizer(self.vocabulary, self.idf))
@@ -132,6 +138,8 @@ class RiskModel:
         shift[: len(LEVEL_HEADS)] = float(self.meta.get("piece_margin", 0.0))
         shift[_SITUATIONS] = np.inf
         object.__setattr__(self, "piece_shift", shift)
+        object.__setattr__(self, "stack_weights", self.stack[:-1])
+        object.__setattr__(self, "stack_bias", self.stack[-1] if len(self.stack) else self.stack)
 
     def head_logits(self, folded: str) -> FloatArray:
         """Every head's logit for one piece of folded text."""
@@ -156,8 +164,8 @@ class RiskModel:
             return logits[0], whole, levels, folded
         logits[1:] -= self.piece_shift
         # The first text with the highest "at least high" (the whole wins ties).
-        evidence = texts[int(np.argmax(logits[:, _HIGH]))]
-        best: FloatArray = logits.max(axis=0)
+        evidence = texts[int(logits[:, _HIGH].argmax())]
+        best: FloatArray = np.maximum.reduce(logits, axis=0)  # `max` through fewer Python calls
         return best, whole, levels, evidence
 
     def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
@@ -171,9 +179,10 @@ class RiskModel:
         """
         best, whole, pieces, evidence = self.first_stage(folded)
         if len(self.stack):
-            features = stack_features(whole[: len(LEVEL_HEADS)], pieces, folded)
-            stacked = features @ self.stack[:-1] + self.stack[-1]
-            if len(folded.split()) > STACK_MAX_WORDS:
+            words = len(folded.split())
+            features = stack_features(whole[: len(LEVEL_HEADS)], pieces, folded, words)
+            stacked = features @ self.stack_weights + self.stack_bias
+            if words > STACK_MAX_WORDS:
                 np.maximum(stacked, best[:STACKED_HEADS], out=stacked)
             best[:STACKED_HEADS] = stacked
         return _logistic(best.astype(np.float32, copy=False)), evidence

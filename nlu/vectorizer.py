@@ -76,23 +76,25 @@ class CachedVectorizer:
 
         A text without any known feature scores the bias alone.
         """
-        parts: list[npt.NDArray[np.integer]] = []
-        for row, text in enumerate(texts):
-            if row:
-                offset = np.int64(row * self._size)
-                parts.extend([p + offset for p in self._indices(text) if len(p)])
-            else:
-                parts.extend(self._indices(text))
-        size = sum(len(p) for p in parts)
+        parts: list[IndexArray] = []
+        lengths: list[int] = []  # of each text's indices
+        for text in texts:
+            indices = self._indices(text)
+            parts.extend(indices)
+            lengths.append(sum(len(p) for p in indices))
+        size = sum(lengths)
         if not size:
-            return np.tile(bias, (len(texts), 1))
+            return self._rows_of(bias, len(texts))
         # Keys (row, feature) in one array: one sort groups each row's repeats together.
         keys = np.concatenate(parts, dtype=np.int64)
+        if len(texts) > 1:
+            # Each row's offset added at once, not one small numpy addition per word.
+            keys += np.repeat(np.arange(0, len(texts) * self._size, self._size), lengths)
         keys.sort()
         new = np.empty(size + 1, dtype=bool)
         new[0] = new[-1] = True
         np.not_equal(keys[1:], keys[:-1], out=new[1:-1])
-        bounds = np.flatnonzero(new)  # where each distinct key starts, and the end
+        bounds = new.nonzero()[0]  # where each distinct key starts, and the end
         tf = self._tf(bounds[1:] - bounds[:-1], size)
         if len(texts) == 1:
             features = keys.take(bounds[:-1])
@@ -105,13 +107,20 @@ class CachedVectorizer:
         first = np.empty(len(rows), dtype=bool)
         first[0] = True
         np.not_equal(rows[1:], rows[:-1], out=first[1:])
-        segments = np.flatnonzero(first)
+        segments = first.nonzero()[0]
         norms = np.sqrt(np.add.reduceat(values * values, segments))
         gathered = weights.take(features, axis=0)
         gathered *= values[:, None]
-        result = np.tile(bias, (len(texts), 1))
+        result = self._rows_of(bias, len(texts))
         result[rows.take(segments)] += np.add.reduceat(gathered, segments) / norms[:, None]
         return result
+
+    @staticmethod
+    def _rows_of(bias: FloatArray, count: int) -> FloatArray:
+        """`count` rows of `bias` (`np.tile` does the same through several Python calls)."""
+        rows: FloatArray = np.empty((count, len(bias)), dtype=bias.dtype)
+        rows[:] = bias
+        return rows
 
     def _tf(self, counts: IndexArray, largest: int) -> npt.NDArray[np.float64]:
         """Sub-linear term frequencies `1 + ln(count)`, from a table (a log per call costs more)."""

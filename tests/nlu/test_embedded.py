@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from nlu.data import DEFAULT_DATA_DIR, load_examples
 from nlu.embedded import EmbeddedEngine
 from nlu.normalize import normalize
+from nlu.types import IntentScore
 
 
 @pytest.fixture
@@ -66,3 +68,17 @@ def test_ranking_is_calibrated_and_complete(small_data: Path, tmp_path: Path) ->
     assert sum(score.confidence for score in ranking) == pytest.approx(1.0, abs=1e-4)
     assert ranking == sorted(ranking, key=lambda s: -s.confidence)
     assert 0.0 <= engine.threshold < 1.0
+
+
+def test_ranking_scores_are_ordinary_frozen_intent_scores(small_data: Path, tmp_path: Path) -> None:
+    # rank_sync fills the slots directly (faster than the dataclass __init__): the objects
+    # must still compare, hash, print and refuse assignment like any IntentScore.
+    engine = EmbeddedEngine.load(small_data, tmp_path / "cache")
+    ranking = engine.rank_sync(normalize("рахмат"))
+    rebuilt = [IntentScore(score.intent, score.confidence) for score in ranking]
+    assert ranking == rebuilt
+    assert {hash(s) for s in ranking} == {hash(s) for s in rebuilt}
+    assert repr(ranking[0]) == repr(rebuilt[0])
+    assert all(type(s.intent) is str and type(s.confidence) is float for s in ranking)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ranking[0].confidence = 1.0  # type: ignore[misc]
