@@ -51,11 +51,10 @@ def serve(port: int) -> None:
     from app.container import build_services
     from hotline.settings import Settings
     from ivr.app import setup_ivr
-    from ivr.voice_build import build_voice
 
     logging.basicConfig(level=logging.ERROR)  # the start-up probe is refused (403) on purpose
     settings = Settings()
-    build_voice(settings.content_dir, settings.var_dir)  # placeholders, as after a deploy
+    # The Kyrgyz recordings ship with the content (content/ky/audio): nothing to build.
     services = build_services(settings)
     app = web.Application()
     if not setup_ivr(app, services):
