@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Final
 
+from nlu.catalogue import SECOND_WAVE_INTENTS
 from nlu.types import IntentScore, NormalizedText, RiskAssessment
 
 Ranker = Callable[[NormalizedText], list[IntentScore]]
@@ -22,6 +23,8 @@ SERIOUS: Final = frozenset({"high", "emergency"})
 
 REPORT: Final = "report_exploitation"
 # Intents a sentence can "mainly ask" about next to a mentioned harm.
+# Violence outside work, asked about for help; like a report, it yields to a topic question.
+VIOLENCE: Final = "violence_support"
 TOPIC_INTENTS: Final = frozenset(
     {
         "work_permit",
@@ -39,21 +42,11 @@ TOPIC_INTENTS: Final = frozenset(
         "lost_documents",
         "contacts",
         "ask_operator",
-        # The second wave's topics: "Как отправить деньги домой? Хозяин забрал паспорт"
-        # is a remittances question with high risk (nlu/eval/README.md, test2 rules).
-        "deportation",
-        "police_stop",
-        "return_home",
-        "controlled_persons_register",
-        "taxes",
-        "remittances",
-        "work_outside_eaeu",
-        "family_documents",
-        "workplace_injury",
+        # The second wave's topics but violence: "Как отправить деньги домой? Хозяин забрал
+        # паспорт" is a remittances question with high risk (nlu/eval/README.md, test2 rules).
+        *(intent for intent in SECOND_WAVE_INTENTS if intent != VIOLENCE),
     }
 )
-# Violence outside work, asked about for help; like a report, it yields to a topic question.
-VIOLENCE: Final = "violence_support"
 TOPIC_CONFIDENCE: Final = 0.5
 # "…но главное хозяин забрал паспорт": the writer says the harm is the main point.
 _HARM_IS_MAIN: Final = re.compile(r"\b(главное|самое главное|негизгиси|башкысы|маанилуусу)\b")

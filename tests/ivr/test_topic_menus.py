@@ -17,22 +17,9 @@ from hotline.content import AnswerNotFound
 from hotline.options import GROUPS, TOPICS
 from ivr.audio import answer_key, audio_file_name
 from ivr.menus import MAX_MENU_KEYS, MENUS, Submenu, menu_topics
-from nlu.catalogue import Language
+from nlu.catalogue import SECOND_WAVE_INTENTS, Language
 from tests.ivr.conftest import Line, gather_action, spoken
 
-# The topics added in the second wave (shared/domain/INTENTS.md), each with a key on the phone.
-SECOND_WAVE = (
-    "deportation",
-    "police_stop",
-    "return_home",
-    "controlled_persons_register",
-    "taxes",
-    "remittances",
-    "work_outside_eaeu",
-    "violence_support",
-    "family_documents",
-    "workplace_injury",
-)
 LANGUAGE_KEY = {"ky": "1", "ru": "2"}
 
 
@@ -60,8 +47,8 @@ def test_every_group_has_a_main_menu_key_and_its_own_prompt() -> None:
 
 
 def test_every_second_wave_topic_has_a_key() -> None:
-    assert set(SECOND_WAVE) <= set(TOPICS)
-    assert set(SECOND_WAVE) <= set(menu_topics())
+    assert set(SECOND_WAVE_INTENTS) <= set(TOPICS)
+    assert set(SECOND_WAVE_INTENTS) <= set(menu_topics())
     assert len(menu_topics()) == len(set(menu_topics()))  # each topic in one place only
 
 
