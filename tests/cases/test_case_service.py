@@ -15,6 +15,7 @@ from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore
 from hotline.cases.views import Actor, Outcome
 from hotline.escalation import EscalationRequest
+from tests.support.cases import escalation_request, pending_kinds
 from tests.support.db import FakeClock
 
 SECRET_EXCERPT = "Работодатель забрал паспорт, живём на складе у Айбека"
@@ -24,21 +25,11 @@ OPERATOR = Actor("operator:77", "Operator A")
 
 def request(user: str = "tg:1001", level: str = "high", **extra: object) -> EscalationRequest:
     fields: dict[str, object] = {
-        "user_key": user,
-        "channel": "telegram",
-        "language": "ru",
-        "level": level,
         "indicators": ("retention_of_documents",),
-        "reason": "risk",
-        "intent": "report_exploitation",
         "excerpt": (SECRET_EXCERPT,),
+        **extra,
     }
-    fields.update(extra)
-    return EscalationRequest(**fields)  # type: ignore[arg-type]
-
-
-async def kinds(store: CaseStore) -> list[str]:
-    return [item.kind.value for item in await OutboxQueue(store, "t").items("pending")]
+    return escalation_request(user, level, **fields)
 
 
 async def test_escalation_opens_one_case_and_queues_its_topic(store: CaseStore) -> None:
@@ -72,7 +63,7 @@ async def test_new_risk_raises_the_open_case_instead_of_opening_another(store: C
     third = await cases.escalate(request(level="concern", indicators=()))
     assert third.level == "emergency"
     assert len(await store.list_open()) == 1
-    assert await kinds(store) == ["topic_create", "card_update"]
+    assert await pending_kinds(store) == ["topic_create", "card_update"]
     # What is still queued moved up with the case.
     assert {item.priority for item in await OutboxQueue(store, "t").items()} == {3}
 
@@ -93,7 +84,7 @@ async def test_a_call_passing_several_routes_changes_the_case_once(store: CaseSt
     for _ in range(3):  # no answer, the voicemail, Twilio's second callback
         await cases.escalate(request(**phone, reason="voicemail", callback_number=CALLBACK))  # type: ignore[arg-type]
     assert len(await store.list_open()) == 1
-    assert await kinds(store) == ["topic_create", "card_update"]
+    assert await pending_kinds(store) == ["topic_create", "card_update"]
 
 
 async def test_open_cases_are_listed_emergency_first_then_by_waiting_time(
@@ -135,7 +126,7 @@ async def test_relaying_keeps_the_transcript_and_queues_the_message_in_one_step(
     case = await store.open_case_for("tg:1001")
     assert case is not None
     assert await store.transcript(case.id) == [("person", "они держат нас")]
-    assert await kinds(store) == ["topic_create", "person_text"]
+    assert await pending_kinds(store) == ["topic_create", "person_text"]
 
 
 async def test_operator_actions_are_audited_and_write_their_events_with_them(
@@ -159,7 +150,7 @@ async def test_operator_actions_are_audited_and_write_their_events_with_them(
     ]
     assert await store.open_case_for("tg:1001") is None
     # Each event was written by the action it follows: nothing is added by the worker later.
-    assert await kinds(store) == [
+    assert await pending_kinds(store) == [
         "topic_create",
         "card_update",
         "topic_notice",  # claimed by
@@ -199,7 +190,8 @@ async def test_forget_closes_the_case_and_leaves_no_personal_data(
     assert await store.open_case_for("tg:1001") is None
     assert await store.transcript(case.id) == []
     assert "tg:1001" not in await database_dump(engine)
-    assert "person_text" not in await kinds(store) and "forgotten" in await kinds(store)
+    pending = await pending_kinds(store)
+    assert "person_text" not in pending and "forgotten" in pending
     after = await store.get(case.id)
     assert after.excerpt == () and after.callback_number is None and after.status == "closed"
 

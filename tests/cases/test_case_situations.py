@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -14,31 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from hotline.cases.crypto import Sealer
 from hotline.cases.database import session_factory, upgrade_database
-from hotline.cases.outbox import OutboxQueue
 from hotline.cases.reports import stats_csv
 from hotline.cases.service import CaseService
 from hotline.cases.store import CaseStore
-from hotline.escalation import EscalationRequest
+from tests.support.cases import escalation_request, pending_kinds
 from tests.support.db import PSEUDONYMS, FakeClock, drop_schema, postgres_schema_engine
 
-
-def request(user: str = "tg:1001", level: str = "high", **extra: object) -> EscalationRequest:
-    fields: dict[str, object] = {
-        "user_key": user,
-        "channel": "telegram",
-        "language": "ru",
-        "level": level,
-        "indicators": (),
-        "reason": "risk",
-        "intent": "violence_support",
-        "excerpt": ("муж бьёт меня",),
-    }
-    fields.update(extra)
-    return EscalationRequest(**fields)  # type: ignore[arg-type]
-
-
-async def kinds(store: CaseStore) -> list[str]:
-    return [item.kind.value for item in await OutboxQueue(store, "t").items("pending")]
+# A person writing about violence at home, whatever the situations a test gives.
+request = partial(escalation_request, intent="violence_support", excerpt=("муж бьёт меня",))
 
 
 async def test_situations_accumulate_the_more_serious_first(store: CaseStore) -> None:
@@ -51,19 +35,19 @@ async def test_situations_accumulate_the_more_serious_first(store: CaseStore) ->
     await cases.escalate(request(situations=("domestic_violence", "violence")))
     case = await store.get(case.id)
     assert case.situations == ("domestic_violence", "violence", "labour_rights")
-    assert (await kinds(store))[-1] == "card_update"
+    assert (await pending_kinds(store))[-1] == "card_update"
 
     # The same level: what was seen first stays first; a new one follows and is news.
-    queued = len(await kinds(store))
+    queued = len(await pending_kinds(store))
     await cases.escalate(request(situations=("child_at_risk", "violence")))
     case = await store.get(case.id)
     assert case.situations == ("domestic_violence", "violence", "labour_rights", "child_at_risk")
-    assert len(await kinds(store)) == queued + 1
+    assert len(await pending_kinds(store)) == queued + 1
 
     # Nothing new: no card update, no reordering.
     await cases.escalate(request(situations=("violence",)))
     assert (await store.get(case.id)).situations == case.situations
-    assert len(await kinds(store)) == queued + 1
+    assert len(await pending_kinds(store)) == queued + 1
 
 
 async def test_situations_stay_when_the_person_is_forgotten(store: CaseStore) -> None:
