@@ -4,7 +4,8 @@ Risk labels for the intent examples of `nlu/data/` live in parallel files under
 `nlu/risk_data/labels/`, new risk-only messages under `nlu/risk_data/examples/`
 (format in `nlu/risk_data/README.md`). The development sets of `nlu/eval/` carry
 levels and indicators but no situations: their situations count as unknown, and
-the situation heads skip them. `test2.jsonl` and `test3.jsonl` are held out and never read here.
+the situation heads skip them. `test2.jsonl` to `test5.jsonl` are held out and never read
+here.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ EVAL_DIR: Final = NLU_DIR / "eval"
 # Labelled sets that are not held out: risk training may learn from them. The intent
 # model never does, so `test.jsonl` still measures intents on unseen wording.
 TRAINING_EVAL_SETS: Final = ("dev.jsonl", "dev2.jsonl", "test.jsonl")
-HELD_OUT_SETS: Final = frozenset({"test2.jsonl", "test3.jsonl"})
+HELD_OUT_SETS: Final = frozenset({"test2.jsonl", "test3.jsonl", "test4.jsonl", "test5.jsonl"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,7 +130,12 @@ class RiskModel:
     stack_bias: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "vectorizer", CachedVectorizer(self.vocabulary, self.idf))
+        # Models trained before the word block was weighted have no "word_weight".
+        word_weight = self.meta.get("word_weight")
+        vectorizer = CachedVectorizer(
+            self.vocabulary, self.idf, float(word_weight) if word_weight else None
+        )
+        object.__setattr__(self, "vectorizer", vectorizer)
         object.__setattr__(self, "limits", tuple(self.thresholds.tolist()))
         # What a piece's logits lose against the whole's: the level margin on the level
         # heads, nothing on the indicators; situations are the whole's alone (-inf).

@@ -1,7 +1,8 @@
-"""Floors on the held-out sets, a little under what the final model measured there once.
+"""Floors on the held-out sets, a little under what the final model measured there.
 
-`nlu/eval/test2.jsonl` and `nlu/eval/test3.jsonl` were each written before a round of
-tuning by someone who had not read the training data, and nothing was tuned on them;
+`nlu/eval/test2.jsonl` to `test5.jsonl` were each written before a round of tuning by
+someone who had not read the training data, and nothing was trained on them (test5 is
+the round-4 set reported once; docs/nlu.md says how test2-4 were used);
 `test.jsonl` measures intents on unseen wording (the risk model does learn from its
 labels). A regression fails the build.
 """
@@ -36,12 +37,18 @@ class Floors:
 
 
 HELD_OUT = {
-    # measured: recall 0.974, false alarms 0.073, emergency 0.958, exact 0.854,
-    # lowest situation 0.675, new intents ky 0.882 / ru 0.898
-    "test2.jsonl": Floors(0.95, 0.09, 0.93, 0.82, 0.62, 0.85),
-    # measured: recall 0.965, false alarms 0.068, emergency 0.980, exact 0.851,
-    # lowest situation 0.583, new intents ky 0.861 / ru 0.861
-    "test3.jsonl": Floors(0.95, 0.09, 0.95, 0.82, 0.54, 0.84),
+    # measured (round 4): recall 0.966, false alarms 0.052, emergency 0.944, exact 0.873,
+    # lowest situation 0.636, new intents ky 0.874 / ru 0.898
+    "test2.jsonl": Floors(0.95, 0.07, 0.92, 0.85, 0.60, 0.85),
+    # measured: recall 0.968, false alarms 0.048, emergency 0.990, exact 0.882,
+    # lowest situation 0.650, new intents ky 0.861 / ru 0.855
+    "test3.jsonl": Floors(0.95, 0.065, 0.96, 0.86, 0.60, 0.83),
+    # measured: recall 0.981, false alarms 0.077, emergency 0.990, exact 0.876,
+    # lowest situation 0.656, new intents ky 0.849 / ru 0.819
+    "test4.jsonl": Floors(0.96, 0.095, 0.96, 0.85, 0.60, 0.79),
+    # measured once: recall 0.981, false alarms 0.115, emergency 0.988, exact 0.836,
+    # lowest situation 0.676, new intents ky 0.807 / ru 0.852
+    "test5.jsonl": Floors(0.96, 0.135, 0.96, 0.81, 0.62, 0.78),
 }
 
 

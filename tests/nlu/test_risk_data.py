@@ -82,3 +82,18 @@ def test_rasa_yaml_stays_free_of_risk_fields() -> None:
     # Rasa validates nlu/data; risk labels live in parallel files.
     for path in Path(DEFAULT_DATA_DIR).rglob("*.yml"):
         assert "situations:" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("name", ["test2.jsonl", "test3.jsonl", "test4.jsonl", "test5.jsonl"])
+def test_held_out_sets_are_never_training_data(name: str) -> None:
+    with pytest.raises(ValueError, match="held out"):
+        load_risk_samples(eval_sets=("dev.jsonl", name))
+    held_out = {
+        json.loads(line)["text"]
+        for line in (DEFAULT_RISK_DIR.parent / "eval" / name).read_text("utf-8").splitlines()
+        if line.strip()
+    }
+    # Written independently, a short common question ("патент канча турат") may coincide
+    # with a training line; nothing longer may.
+    shared = held_out & {sample.text for sample in load_risk_samples()}
+    assert all(len(text.split()) <= 4 for text in shared), shared
