@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from aiogram.methods import AnswerCallbackQuery, SendMessage
-from aiogram.types import Chat, Location, PhotoSize, Sticker, Voice
+from aiogram.types import Chat, Location, PhotoSize, Voice
 
 from bot.handlers.unsupported import ATTACHMENT, EDITED, LOCATION, VOICE
 from hotline.i18n import translate
 from hotline.ui_strings import TOO_MANY_MESSAGES
 from tests.bot.conftest import Harness, make_harness, make_services
 from tests.hotline.fakes import FakeUnderstanding
-from tests.support.updates import message, person, press
+from tests.support.updates import message, person, press, sticker
 
 KY = person(user_id=2002, language_code="ky")
 
@@ -22,17 +22,8 @@ async def test_voice_gets_a_polite_note_in_the_persons_language(harness: Harness
 
 async def test_photo_sticker_location_and_edits(harness: Harness) -> None:
     photo = [PhotoSize(file_id="p", file_unique_id="p", width=1, height=1)]
-    sticker = Sticker(
-        file_id="s",
-        file_unique_id="s",
-        type="regular",
-        width=1,
-        height=1,
-        is_animated=False,
-        is_video=False,
-    )
     await harness.feed(message(photo=photo))
-    await harness.feed(message(sticker=sticker))
+    await harness.feed(message(sticker=sticker()))
     await harness.feed(message(location=Location(latitude=55.7, longitude=37.6)))
     await harness.feed(message("исправлено", edited=True))
     assert harness.texts() == [

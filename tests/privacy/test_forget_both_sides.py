@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram.methods import DeleteForumTopic, DeleteMessages, SendMessage
-from aiogram.types import Sticker, Update
+from aiogram.types import Update
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
@@ -40,6 +40,7 @@ from tests.support.updates import (
     group_message,
     message,
     person,
+    sticker,
 )
 
 PERSON = person(7_700_555_001)
@@ -153,21 +154,9 @@ async def _flush() -> None:
     await client.aclose()
 
 
-def _sticker() -> Sticker:
-    return Sticker(
-        file_id="s-1",
-        file_unique_id="su-1",
-        type="regular",
-        width=512,
-        height=512,
-        is_animated=False,
-        is_video=False,
-    )
-
-
 async def test_forget_deletes_every_message_of_the_chat_and_the_topic(line: Line) -> None:
     await line.person(message("Здравствуйте", user=PERSON))
-    await line.person(message(user=PERSON, sticker=_sticker()))  # "I cannot look at …"
+    await line.person(message(user=PERSON, sticker=sticker()))  # "I cannot look at …"
     await line.person(message(RISKY, user=PERSON))
     await line.pump()  # the topic, the card, the after-hours notice to the person
     cases = line.services.cases
@@ -178,7 +167,7 @@ async def test_forget_deletes_every_message_of_the_chat_and_the_topic(line: Line
     await line.operator(QUESTION, case.topic_id)
     await line.pump()  # "taken by an operator", and the question, copied to the person
     await line.person(command("/whatisthis", user=PERSON))
-    await line.person(message(user=PERSON, sticker=_sticker()))  # to the topic, no reply
+    await line.person(message(user=PERSON, sticker=sticker()))  # to the topic, no reply
     for n in range(BURST):  # a person describing what happens in many short messages
         await line.person(message(f"и ещё {n}", user=PERSON))
     await line.pump()

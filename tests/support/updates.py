@@ -16,6 +16,7 @@ from aiogram.types import (
     Message,
     MessageEntity,
     PhotoSize,
+    Sticker,
     Update,
     User,
     Voice,
@@ -124,6 +125,19 @@ def message(
     if edited:
         return Update(update_id=uid, edited_message=msg)
     return Update(update_id=uid, message=msg)
+
+
+def sticker() -> Sticker:
+    """A plain sticker, as a person sends one (the bot cannot read it)."""
+    return Sticker(
+        file_id="s-1",
+        file_unique_id="su-1",
+        type="regular",
+        width=512,
+        height=512,
+        is_animated=False,
+        is_video=False,
+    )
 
 
 def command(text: str, **kwargs: Any) -> Update:
