@@ -13,6 +13,10 @@ from typing import Final
 
 CHAR_NGRAMS: Final = (2, 5)
 WORD: Final = re.compile(r"[^\W_]+")
+# Word and word-pair features are marked so that they never collide with n-grams (and so
+# that the risk model can normalise them apart: `nlu.vectorizer.normalize_blocks`).
+WORD_PREFIX: Final = "w:"
+PAIR_PREFIX: Final = "b:"
 
 
 def extract_features(folded: str) -> list[str]:
@@ -25,6 +29,8 @@ def extract_features(folded: str) -> list[str]:
         size = len(padded)
         for n in range(low, min(high, size) + 1):
             features.extend([padded[i : i + n] for i in range(size - n + 1)])
-        features.append("w:" + word)
-    features.extend([f"b:{first}_{second}" for first, second in itertools.pairwise(words)])
+        features.append(WORD_PREFIX + word)
+    features.extend(
+        [f"{PAIR_PREFIX}{first}_{second}" for first, second in itertools.pairwise(words)]
+    )
     return features

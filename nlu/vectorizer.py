@@ -27,7 +27,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from nlu.features import CHAR_NGRAMS, WORD
+from nlu.features import CHAR_NGRAMS, PAIR_PREFIX, WORD, WORD_PREFIX
 
 FloatArray = npt.NDArray[np.float32]
 IndexArray = npt.NDArray[np.int32]
@@ -37,7 +37,7 @@ _EMPTY: Final = np.empty(0, dtype=np.int32)
 
 def is_word_feature(feature: str) -> bool:
     """Whether a feature string is a word or a word pair (else a character n-gram)."""
-    return feature.startswith(("w:", "b:"))
+    return feature.startswith((WORD_PREFIX, PAIR_PREFIX))
 
 
 def word_feature_mask(vocabulary: dict[str, int], size: int) -> npt.NDArray[np.bool_]:
@@ -78,7 +78,7 @@ def word_features(word: str) -> list[str]:
     features = [
         padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)
     ]
-    features.append("w:" + word)
+    features.append(WORD_PREFIX + word)
     return features
 
 
@@ -92,7 +92,6 @@ class CachedVectorizer:
         self.vocabulary = vocabulary
         self.idf = idf
         self._size = max(len(idf), 1)
-        self.word_weight = word_weight
         self._word_mask = word_feature_mask(vocabulary, self._size) if word_weight else None
         self._char_scale, self._word_scale = block_scales(word_weight or 0.0)
         self._words: dict[str, IndexArray] = {}
@@ -115,7 +114,7 @@ class CachedVectorizer:
         cached = self._words.get
         parts = [found if (found := cached(w)) is not None else self._word(w) for w in words]
         get = self.vocabulary.get
-        pairs = [i for a, b in pairwise(words) if (i := get(f"b:{a}_{b}")) is not None]
+        pairs = [i for a, b in pairwise(words) if (i := get(f"{PAIR_PREFIX}{a}_{b}")) is not None]
         if pairs:
             parts.append(np.array(pairs, dtype=np.int32))
         return parts
