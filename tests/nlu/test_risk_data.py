@@ -84,7 +84,7 @@ def test_rasa_yaml_stays_free_of_risk_fields() -> None:
         assert "situations:" not in path.read_text(encoding="utf-8"), path
 
 
-@pytest.mark.parametrize("name", ["test2.jsonl", "test3.jsonl", "test4.jsonl", "test5.jsonl"])
+@pytest.mark.parametrize("name", ["test2.jsonl", "test5.jsonl", "test6.jsonl"])
 def test_held_out_sets_are_never_training_data(name: str) -> None:
     with pytest.raises(ValueError, match="held out"):
         load_risk_samples(eval_sets=("dev.jsonl", name))
@@ -93,7 +93,22 @@ def test_held_out_sets_are_never_training_data(name: str) -> None:
         for line in (DEFAULT_RISK_DIR.parent / "eval" / name).read_text("utf-8").splitlines()
         if line.strip()
     }
-    # Written independently, a short common question ("патент канча турат") may coincide
-    # with a training line; nothing longer may.
-    shared = held_out & {sample.text for sample in load_risk_samples()}
-    assert all(len(text.split()) <= 4 for text in shared), shared
+    # Written independently, a common question may coincide with a training line: the
+    # loader leaves such lines out.
+    assert not held_out & {sample.text for sample in load_risk_samples()}
+
+
+def test_a_line_of_a_held_out_set_is_left_out_of_training(tmp_path: Path) -> None:
+    shared, own = "Можно поговорить с живым человеком?", "Как продлить патент?"
+    examples = tmp_path / "risk" / "examples" / "ru"
+    examples.mkdir(parents=True)
+    (examples / "a.jsonl").write_text(
+        "".join(json.dumps({"text": t, "level": "none"}) + "\n" for t in (shared, own)), "utf-8"
+    )
+    eval_dir = tmp_path / "eval"
+    eval_dir.mkdir()
+    line = {"text": shared, "language": "ru", "intent": "ask_operator"}
+    (eval_dir / "test6.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
+    texts = [s.text for s in load_risk_samples(tmp_path / "risk", eval_dir, eval_sets=())]
+    assert texts == [own]
+    assert [s.text for s in load_risk_samples(tmp_path / "risk", None)] == [shared, own]

@@ -71,7 +71,8 @@ CASES: tuple[RowCase, ...] = (
         "child_at_risk",
         "emergency",
         {
-            "ru": "мою дочь продали замуж в 15 лет",
+            # "продали замуж в 15 лет" alone reads as done, not as danger now: high.
+            "ru": "мою 15-летнюю дочь силой увозят замуж прямо сейчас",
             "ky": "кызымды алып кетишти кайда экенин билбейм телефону очук",
         },
         injected=frozenset({"ky"}),  # the real NLU says emergency, `missing_person`
@@ -118,8 +119,8 @@ CASES: tuple[RowCase, ...] = (
     RowCase(
         "violence",
         "emergency",
-        {"ru": "меня избили на улице", "ky": "мени көчөдө сабап кетишти"},
-        injected=frozenset({"ru"}),  # the real NLU reads "избили" as past: high
+        # Beaten now; "меня избили", "сабап кетишти" (they beat me and left) are high.
+        {"ru": "меня избивают на улице прямо сейчас", "ky": "мени азыр көчөдө сабап жатышат"},
     ),
     RowCase(
         None,
