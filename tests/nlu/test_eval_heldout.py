@@ -1,10 +1,11 @@
 """Floors on the held-out sets, a little under what the final model measured there.
 
-`nlu/eval/test2.jsonl`, `test5.jsonl` and `test6.jsonl` were each written before a round
-of tuning by someone who had not read the training data, and nothing was trained on them
-(test6 is the round-5 set reported once; test3 and test4, held out until round 4, are
-training data now: docs/nlu.md, "Round 5"); `test.jsonl` measures intents on unseen
-wording (the risk model does learn from its labels). A regression fails the build.
+`nlu/eval/test2.jsonl`, `test5.jsonl`, `test6.jsonl` and `test7.jsonl` were each written
+before a round of tuning by someone who had not read the training data, and nothing was
+trained on them (test7 is the set reported once for round 5's final model; test3 and
+test4, held out until round 4, are training data now: docs/nlu.md, "Round 5");
+`test.jsonl` measures intents on unseen wording (the risk model does learn from its
+labels). A regression fails the build.
 """
 
 from __future__ import annotations
@@ -37,15 +38,18 @@ class Floors:
 
 
 HELD_OUT = {
-    # measured (round 5): recall 0.981, false alarms 0.025, emergency 0.931, exact 0.907,
-    # lowest situation 0.625, new intents ky 0.882 / ru 0.898
-    "test2.jsonl": Floors(0.96, 0.045, 0.90, 0.88, 0.58, 0.85),
-    # measured: recall 0.971, false alarms 0.068, emergency 0.988, exact 0.883,
-    # lowest situation 0.682, new intents ky 0.807 / ru 0.852
-    "test5.jsonl": Floors(0.95, 0.09, 0.95, 0.86, 0.62, 0.78),
-    # measured (round 5; docs/nlu.md says why twice): recall 0.965, false alarms 0.071,
-    # emergency 0.924, exact 0.861, lowest situation 0.587, new intents ky 0.806 / ru 0.828
-    "test6.jsonl": Floors(0.94, 0.095, 0.89, 0.83, 0.55, 0.78),
+    # measured (round 5): recall 0.993, false alarms 0.023, emergency 0.944, exact 0.915,
+    # lowest situation 0.650, new intents ky 0.882 / ru 0.898
+    "test2.jsonl": Floors(0.97, 0.04, 0.92, 0.89, 0.60, 0.85),
+    # measured: recall 0.971, false alarms 0.062, emergency 0.963, exact 0.899,
+    # lowest situation 0.765, new intents ky 0.807 / ru 0.852
+    "test5.jsonl": Floors(0.95, 0.085, 0.94, 0.87, 0.70, 0.78),
+    # measured (docs/nlu.md says why three times): recall 0.983, false alarms 0.077,
+    # emergency 0.967, exact 0.870, lowest situation 0.565, new intents ky 0.806 / ru 0.817
+    "test6.jsonl": Floors(0.96, 0.10, 0.94, 0.84, 0.52, 0.78),
+    # measured once (round 5): recall 0.986, false alarms 0.041, emergency 0.974,
+    # exact 0.900, lowest situation 0.735, new intents ky 0.688 / ru 0.810
+    "test7.jsonl": Floors(0.96, 0.06, 0.95, 0.87, 0.68, 0.65),
 }
 
 
