@@ -157,6 +157,11 @@ def user(number: int) -> Any:
     return person(20_000 + number)
 
 
+def during_outage(number: int) -> str:
+    """What a person writes while Redis (even numbers) or PostgreSQL (odd) is down."""
+    return f"ок, поняла {number}-{1 + number % 2}"
+
+
 async def say(site: Site, number: int, *texts: str) -> None:
     for text in texts:
         await site.deliver(private_message(user(number), text))
@@ -229,12 +234,12 @@ async def test_two_web_processes_and_two_workers_lose_and_double_nothing(site: S
 
     # 3. Redis stops, then PostgreSQL restarts: nothing is lost once they are back.
     site.redis.stop()
-    await each_person(range(0, PEOPLE, 2), lambda n: say(site, n, f"ок, поняла {n}-1"))
+    await each_person(range(0, PEOPLE, 2), lambda n: say(site, n, during_outage(n)))
     site.redis.start()
     site.postgres.pause()
-    await each_person(range(1, PEOPLE, 2), lambda n: say(site, n, f"ок, поняла {n}-2"))
+    await each_person(range(1, PEOPLE, 2), lambda n: say(site, n, during_outage(n)))
     site.postgres.resume()
     for n in range(PEOPLE):
-        expected[n].append(f"ок, поняла {n}-1" if n % 2 == 0 else f"ок, поняла {n}-2")
+        expected[n].append(during_outage(n))
     await until(delivered_all, 60, "everything relayed after the outages")
     assert len(site.world.of(CreateForumTopic)) == PEOPLE, "no case opened twice"
