@@ -84,7 +84,9 @@ def test_rasa_yaml_stays_free_of_risk_fields() -> None:
         assert "situations:" not in path.read_text(encoding="utf-8"), path
 
 
-@pytest.mark.parametrize("name", ["test2.jsonl", "test5.jsonl", "test6.jsonl", "test7.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["test2.jsonl", "test5.jsonl", "test6.jsonl", "test7.jsonl", "test8.jsonl"]
+)
 def test_held_out_sets_are_never_training_data(name: str) -> None:
     with pytest.raises(ValueError, match="held out"):
         load_risk_samples(eval_sets=("dev.jsonl", name))
