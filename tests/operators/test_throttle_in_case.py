@@ -20,7 +20,9 @@ async def test_a_flood_during_a_case_is_relayed_whole(hotline: Hotline) -> None:
     await hotline.pump()
     hotline.telegram.clear()
 
-    texts = [f"сообщение номер {n}" for n in range(limit + 5)]
+    # Plainly harmless on purpose: this tests the relay, not risk. («сообщение номер 15» is
+    # a risk false alarm, an age of a child to the model: docs/nlu.md, "Known gaps".)
+    texts = [f"понял, спасибо {n}" for n in range(limit + 5)]
     for n, text in enumerate(texts):
         await hotline.person_says(text, user)
         if n % 5 == 0:
