@@ -56,6 +56,11 @@ STACK_FEATURES: Final[tuple[str, ...]] = (
     *(f"cue:{name}" for name in CUE_NAMES),
     *(f"cue:{name}*whole:high" for name in CUE_NAMES),
     *(f"cue:{name}*pieces_max:high" for name in CUE_NAMES),
+    # The same cues in the flag's own piece (the text the first stage found most alarming):
+    # "в прошлом году" next to the alarming sentence neutralises it, in another sentence
+    # of a long message it may not ("раньше работал в кафе. Сейчас хозяин держит паспорт").
+    *(f"flag_cue:{name}" for name in CUE_NAMES),
+    *(f"flag_cue:{name}*pieces_max:high" for name in CUE_NAMES),
 )
 # The second stage learnt from messages of up to ~60 words: beyond, the dilution of the
 # whole and the length are out of its range, and it could silence a flag that the
@@ -65,14 +70,19 @@ _LOGIT_LIMIT: Final = 15.0  # a logit beyond this says nothing more, and must no
 
 
 def stack_features(
-    whole: FloatArray, pieces: FloatArray, folded: str, words: int | None = None
+    whole: FloatArray,
+    pieces: FloatArray,
+    folded: str,
+    words: int | None = None,
+    flag: str | None = None,
 ) -> FloatArray:
     """The second stage's inputs for one message (`STACK_FEATURES`).
 
     `whole`: the first stage's level logits of the whole message; `pieces`: its pieces'
     level logits, one row each (possibly none); `words`: `len(folded.split())`, if the
-    caller has it. Built as a Python list and converted
-    once: a dozen small numpy calls would cost more than the arithmetic.
+    caller has it; `flag`: the piece the first stage found most alarming (the whole when
+    omitted). Built as a Python list and converted once: a dozen small numpy calls would
+    cost more than the arithmetic.
     """
     limit = _LOGIT_LIMIT
     own = [min(max(v, -limit), limit) for v in whole.tolist()]
@@ -84,6 +94,7 @@ def stack_features(
     else:
         top, mean, share = own, own[1], float(own[1] > 0)
     cues = cue_values(folded)
+    flag_cues = cues if flag is None or flag == folded else cue_values(flag)
     values = [
         *own,
         *top,
@@ -94,6 +105,8 @@ def stack_features(
         *cues,
         *(cue * own[1] for cue in cues),
         *(cue * top[1] for cue in cues),
+        *flag_cues,
+        *(cue * top[1] for cue in flag_cues),
     ]
     return np.array(values, dtype=np.float32)
 
@@ -155,23 +168,26 @@ class RiskModel:
         """Every head's probability for one piece of folded text."""
         return _logistic(self.head_logits(folded))
 
-    def first_stage(self, folded: str) -> tuple[FloatArray, FloatArray, FloatArray, str]:
+    def first_stage(self, folded: str) -> tuple[FloatArray, FloatArray, FloatArray, str, str]:
         """The linear heads over the whole and the pieces, scored in one pass.
 
         Returns the combined logits (per head, the whole's or a piece's less its margin),
-        the whole's logits, the pieces' level logits (one row each) and the flag's piece.
+        the whole's logits, the pieces' level logits (one row each), the flag's piece (the
+        evidence: a piece only when it is clearly more alarming than the whole) and the
+        most alarming piece (the second stage reads its context cues).
         """
         texts = [folded, *risk_pieces(folded)]
         logits = self.vectorizer.scores(texts, self.weights, self.bias)
         whole = logits[0].copy()
         levels = logits[1:, : len(LEVEL_HEADS)].copy()  # before the margin: the stage reads it
         if len(texts) == 1:
-            return logits[0], whole, levels, folded
+            return logits[0], whole, levels, folded, folded
+        flag = texts[1 + int(levels[:, _HIGH].argmax())]
         logits[1:] -= self.piece_shift
         # The first text with the highest "at least high" (the whole wins ties).
         evidence = texts[int(logits[:, _HIGH].argmax())]
         best: FloatArray = np.maximum.reduce(logits, axis=0)  # `max` through fewer Python calls
-        return best, whole, levels, evidence
+        return best, whole, levels, evidence, flag
 
     def message_probabilities(self, folded: str) -> tuple[FloatArray, str]:
         """Per head, the message's probability, and the piece of the flag.
@@ -182,10 +198,10 @@ class RiskModel:
         indicators; beyond `STACK_MAX_WORDS` words the higher of the two); "emergency":
         as the indicators.
         """
-        best, whole, pieces, evidence = self.first_stage(folded)
+        best, whole, pieces, evidence, flag = self.first_stage(folded)
         if len(self.stack):
             words = len(folded.split())
-            features = stack_features(whole[: len(LEVEL_HEADS)], pieces, folded, words)
+            features = stack_features(whole[: len(LEVEL_HEADS)], pieces, folded, words, flag)
             stacked = features @ self.stack_weights + self.stack_bias
             if words > STACK_MAX_WORDS:
                 np.maximum(stacked, best[:STACKED_HEADS], out=stacked)

@@ -515,13 +515,13 @@ def train_risk_model(samples: Sequence[RiskSample], config: RiskTrainingConfig) 
     meta = {"piece_margin": config.piece_margin, "word_weight": config.word_weight}
     partial = model(partial_weights, untuned, dict(meta), no_stack)
     readings = [partial.first_stage(folded[i]) for i in dev_idx]
-    dev_logits = np.stack([best for best, _, _, _ in readings])
+    dev_logits = np.stack([best for best, *_ in readings])
     stack = no_stack
     if config.stacked:
         features = np.stack(
             [
-                stack_features(whole[: len(LEVEL_HEADS)], pieces, folded[i])
-                for (_, whole, pieces, _), i in zip(readings, dev_idx, strict=True)
+                stack_features(whole[: len(LEVEL_HEADS)], pieces, folded[i], flag=flag)
+                for (_, whole, pieces, _, flag), i in zip(readings, dev_idx, strict=True)
             ]
         )
         stack, stacked_logits = fit_stack(features, dev_labels, config)

@@ -1,9 +1,9 @@
 """Floors on the held-out sets, a little under what the final model measured there.
 
-`nlu/eval/test2.jsonl`, `test5.jsonl`, `test6.jsonl`, `test7.jsonl` and `test8.jsonl` were
-each written before a round of tuning by someone who had not read the training data, and
-nothing was trained on them (test8 is the set reported once for round 6's final model;
-test3 and test4, held out until round 4, are training data now: docs/nlu.md, "Round 5");
+`nlu/eval/test2.jsonl` and `test5.jsonl` to `test9.jsonl` were each written before a round
+of tuning by someone who had not read the training data, and nothing was trained on them
+(test9 is the set reported once for round 6's final model; test3 and test4, held out
+until round 4, are training data now: docs/nlu.md, "Round 5");
 `test.jsonl` measures intents on unseen wording (the risk model does learn from its
 labels). A regression fails the build.
 """
@@ -38,21 +38,24 @@ class Floors:
 
 
 HELD_OUT = {
-    # measured (round 6): recall 0.993, false alarms 0.018, emergency 0.931, exact 0.931,
-    # lowest situation 0.700, new intents ky 0.882 / ru 0.898
-    "test2.jsonl": Floors(0.97, 0.04, 0.90, 0.90, 0.62, 0.85),
-    # measured: recall 0.981, false alarms 0.065, emergency 0.975, exact 0.905,
+    # measured (round 6): recall 0.993, false alarms 0.018, emergency 0.917, exact 0.924,
+    # lowest situation 0.682, new intents ky 0.882 / ru 0.898
+    "test2.jsonl": Floors(0.97, 0.04, 0.88, 0.89, 0.60, 0.85),
+    # measured: recall 0.977, false alarms 0.071, emergency 0.975, exact 0.896,
     # lowest situation 0.706, new intents ky 0.807 / ru 0.841
-    "test5.jsonl": Floors(0.95, 0.085, 0.94, 0.87, 0.65, 0.78),
-    # measured: recall 0.977, false alarms 0.066, emergency 0.957, exact 0.887,
-    # lowest situation 0.522, new intents ky 0.806 / ru 0.828
-    "test6.jsonl": Floors(0.95, 0.09, 0.93, 0.85, 0.47, 0.78),
-    # measured: recall 0.976, false alarms 0.044, emergency 0.961, exact 0.917,
-    # lowest situation 0.765, new intents ky 0.688 / ru 0.810
-    "test7.jsonl": Floors(0.95, 0.065, 0.93, 0.89, 0.70, 0.65),
-    # measured once (round 6's final model): recall 0.993, false alarms 0.041, emergency
-    # 0.974, exact 0.914, lowest situation 0.640, new intents ky 0.831 / ru 0.864
-    "test8.jsonl": Floors(0.97, 0.06, 0.94, 0.88, 0.58, 0.80),
+    "test5.jsonl": Floors(0.95, 0.09, 0.94, 0.86, 0.65, 0.78),
+    # measured: recall 0.977, false alarms 0.063, emergency 0.967, exact 0.888,
+    # lowest situation 0.609, new intents ky 0.806 / ru 0.828
+    "test6.jsonl": Floors(0.95, 0.09, 0.93, 0.85, 0.55, 0.78),
+    # measured: recall 0.983, false alarms 0.031, emergency 0.974, exact 0.919,
+    # lowest situation 0.735, new intents ky 0.688 / ru 0.810
+    "test7.jsonl": Floors(0.95, 0.06, 0.94, 0.89, 0.68, 0.65),
+    # measured (read twice in round 6, docs/nlu.md): recall 0.990, false alarms 0.048,
+    # emergency 0.961, exact 0.898, lowest situation 0.640, new intents ky 0.831 / ru 0.864
+    "test8.jsonl": Floors(0.96, 0.07, 0.93, 0.87, 0.58, 0.80),
+    # measured once (round 6's final model): recall 0.988, false alarms 0.023, emergency
+    # 0.985, exact 0.905, lowest situation 0.655, new intents ky 0.805 / ru 0.895
+    "test9.jsonl": Floors(0.96, 0.045, 0.95, 0.87, 0.60, 0.78),
 }
 
 

@@ -306,8 +306,9 @@ def test_the_second_stage_decides_the_level_from_whole_pieces_and_context() -> N
     model = _understanding().risk_model
     assert model.stack.shape == (len(STACK_FEATURES) + 1, STACKED_HEADS)
     text = normalize("Сколько стоит патент? Муж бьёт меня каждый день и забрал паспорт").folded
-    _, whole, pieces, _ = model.first_stage(text)
-    features = stack_features(whole[: len(LEVEL_HEADS)], pieces, text)
+    _, whole, pieces, _, flag = model.first_stage(text)
+    assert flag.startswith("муж бет")  # the most alarming piece (folded: ь dropped)
+    features = stack_features(whole[: len(LEVEL_HEADS)], pieces, text, flag=flag)
     expected = 1 / (1 + np.exp(-(features @ model.stack[:-1] + model.stack[-1])))
     probabilities, _ = model.message_probabilities(text)
     assert np.allclose(probabilities[:STACKED_HEADS], expected, atol=1e-5)
