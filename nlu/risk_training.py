@@ -72,8 +72,8 @@ class RiskTrainingConfig:
 
     alpha: float = 1e-6  # L2 regularisation of each logistic head
     epochs: int = 20
-    # Features seen in fewer messages only cost memory. 3 since round 6: with its data,
-    # 2 kept 115,000 features and 3 kept 83,000, at the same writer-out recall at 2 % false
+    # Features seen in fewer messages only cost memory. 3 since round 6: in its writer-out
+    # runs, 2 kept about 115,000 features and 3 about 83,000, at the same recall at 2 % false
     # alarms (0.954 / 0.967 against 0.946 / 0.965; docs/nlu.md, "Round 6").
     min_df: int = 3
     dev_fraction: float = 0.2
