@@ -86,7 +86,15 @@ def test_rasa_yaml_stays_free_of_risk_fields() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["test2.jsonl", "test5.jsonl", "test6.jsonl", "test7.jsonl", "test8.jsonl", "test9.jsonl"],
+    [
+        "test2.jsonl",
+        "test5.jsonl",
+        "test6.jsonl",
+        "test7.jsonl",
+        "test8.jsonl",
+        "test9.jsonl",
+        "test10.jsonl",
+    ],
 )
 def test_held_out_sets_are_never_training_data(name: str) -> None:
     with pytest.raises(ValueError, match="held out"):
