@@ -61,6 +61,12 @@ STACK_FEATURES: Final[tuple[str, ...]] = (
     # of a long message it may not ("раньше работал в кафе. Сейчас хозяин держит паспорт").
     *(f"flag_cue:{name}" for name in CUE_NAMES),
     *(f"flag_cue:{name}*pieces_max:high" for name in CUE_NAMES),
+    # How the flag's piece relates to the rest: the cues of the text before it and after
+    # it. "Раньше… а сейчас бригадир держит паспорт" (a past story, then a present report)
+    # and "бригадир держал паспорт… потом отдал, сейчас всё хорошо" (a report, then its end)
+    # hold the same cues in the whole, on opposite sides of the flag.
+    *(f"before_cue:{name}*pieces_max:high" for name in CUE_NAMES),
+    *(f"after_cue:{name}*pieces_max:high" for name in CUE_NAMES),
 )
 # The second stage learnt from messages of up to ~60 words: beyond, the dilution of the
 # whole and the length are out of its range, and it could silence a flag that the
@@ -95,6 +101,7 @@ def stack_features(
         top, mean, share = own, own[1], float(own[1] > 0)
     cues = cue_values(folded)
     flag_cues = cues if flag is None or flag == folded else cue_values(flag)
+    before, after = _around(folded, flag)
     values = [
         *own,
         *top,
@@ -107,8 +114,27 @@ def stack_features(
         *(cue * top[1] for cue in cues),
         *flag_cues,
         *(cue * top[1] for cue in flag_cues),
+        *(cue * top[1] for cue in before),
+        *(cue * top[1] for cue in after),
     ]
     return np.array(values, dtype=np.float32)
+
+
+_NO_CUES: Final = [0.0] * len(CUE_NAMES)
+
+
+def _around(folded: str, flag: str | None) -> tuple[list[float], list[float]]:
+    """The context cues of the text before and after the flag's piece (none: the whole)."""
+    if flag is None or flag == folded:
+        return _NO_CUES, _NO_CUES
+    start = folded.find(flag)
+    if start < 0:  # a window re-joined with single spaces: no position to speak of
+        return _NO_CUES, _NO_CUES
+    head, tail = folded[:start].strip(), folded[start + len(flag) :].strip()
+    return (
+        cue_values(head) if head else _NO_CUES,
+        cue_values(tail) if tail else _NO_CUES,
+    )
 
 
 @dataclass(frozen=True, slots=True)

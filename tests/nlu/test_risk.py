@@ -315,6 +315,28 @@ def test_the_second_stage_decides_the_level_from_whole_pieces_and_context() -> N
     assert len(pieces) >= 2  # the question and the report at least
 
 
+def test_the_second_stage_sees_which_side_of_the_flag_the_context_stands() -> None:
+    """A past story before the flag and its end after the flag are different inputs."""
+    earlier = normalize("В прошлом году всё было честно. Сейчас бригадир забрал паспорт").folded
+    ended = normalize("Бригадир забрал паспорт. Потом отдал, сейчас всё хорошо").folded
+    whole = np.zeros(len(LEVEL_HEADS), dtype=np.float32)
+    pieces = np.array([[0.0, 4.0, 0.0], [0.0, -3.0, 0.0]], dtype=np.float32)
+
+    def named(folded: str, flag: str) -> dict[str, float]:
+        values = stack_features(whole, pieces, folded, flag=flag)
+        return dict(zip(STACK_FEATURES, values.tolist(), strict=True))
+
+    before = named(earlier, "сеичас бригадир забрал паспорт")
+    assert before["before_cue:past*pieces_max:high"] == 4.0
+    assert before["after_cue:past*pieces_max:high"] == 0.0
+    after = named(ended, "бригадир забрал паспорт")
+    assert after["after_cue:resolved*pieces_max:high"] == 4.0
+    assert after["before_cue:resolved*pieces_max:high"] == 0.0
+    # The whole message as its own flag has nothing around it.
+    alone = named(earlier, earlier)
+    assert not any(v for k, v in alone.items() if k.startswith(("before_cue", "after_cue")))
+
+
 def test_context_cues_are_found_in_both_languages_and_latin() -> None:
     def cues(text: str) -> set[str]:
         values = context_cues(normalize(text).folded)
