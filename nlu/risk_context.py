@@ -168,9 +168,21 @@ _QUESTION_MARK: Final = "?"
 _QUESTION: Final = CUE_NAMES.index("question")
 
 
-def cue_values(folded: str) -> list[float]:
-    """One 0/1 value per cue of `CUES` (the question cue is 1 for a "?" too)."""
-    values = [1.0 if pattern.search(folded) else 0.0 for _, pattern in CUES]
+def cue_values(folded: str, within: list[float] | None = None) -> list[float]:
+    """One 0/1 value per cue of `CUES` (the question cue is 1 for a "?" too).
+
+    `within`: the values of a text that contains `folded` (a piece of a message, or the
+    text before or after it). A cue that text lacks, a part of it lacks too, so it is
+    not searched for again: the risk model asks for the cues of up to four texts of a
+    message, and most cues are absent.
+    """
+    if within is None:
+        values = [1.0 if pattern.search(folded) else 0.0 for _, pattern in CUES]
+    else:
+        values = [
+            1.0 if present and pattern.search(folded) else 0.0
+            for present, (_, pattern) in zip(within, CUES, strict=True)
+        ]
     if _QUESTION_MARK in folded:
         values[_QUESTION] = 1.0
     return values

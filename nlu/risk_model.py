@@ -100,8 +100,8 @@ def stack_features(
     else:
         top, mean, share = own, own[1], float(own[1] > 0)
     cues = cue_values(folded)
-    flag_cues = cues if flag is None or flag == folded else cue_values(flag)
-    before, after = _around(folded, flag)
+    flag_cues = cues if flag is None or flag == folded else cue_values(flag, cues)
+    before, after = _around(folded, flag, cues)
     values = [
         *own,
         *top,
@@ -123,8 +123,11 @@ def stack_features(
 _NO_CUES: Final = [0.0] * len(CUE_NAMES)
 
 
-def _around(folded: str, flag: str | None) -> tuple[list[float], list[float]]:
-    """The context cues of the text before and after the flag's piece (none: the whole)."""
+def _around(folded: str, flag: str | None, cues: list[float]) -> tuple[list[float], list[float]]:
+    """The context cues of the text before and after the flag's piece (none: the whole).
+
+    `cues`: the whole's, which bound the parts' (`cue_values`).
+    """
     if flag is None or flag == folded:
         return _NO_CUES, _NO_CUES
     start = folded.find(flag)
@@ -132,8 +135,8 @@ def _around(folded: str, flag: str | None) -> tuple[list[float], list[float]]:
         return _NO_CUES, _NO_CUES
     head, tail = folded[:start].strip(), folded[start + len(flag) :].strip()
     return (
-        cue_values(head) if head else _NO_CUES,
-        cue_values(tail) if tail else _NO_CUES,
+        cue_values(head, cues) if head else _NO_CUES,
+        cue_values(tail, cues) if tail else _NO_CUES,
     )
 
 

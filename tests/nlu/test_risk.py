@@ -19,7 +19,7 @@ from nlu.catalogue import SITUATIONS
 from nlu.normalize import normalize
 from nlu.pipeline import Understanding, build_understanding
 from nlu.risk import accumulate_risk
-from nlu.risk_context import CUE_NAMES, context_cues
+from nlu.risk_context import CUE_NAMES, context_cues, cue_values
 from nlu.risk_model import (
     HEADS,
     LEVEL_HEADS,
@@ -30,6 +30,7 @@ from nlu.risk_model import (
     save_risk_model,
     stack_features,
 )
+from nlu.segments import risk_pieces
 from nlu.types import RiskAssessment
 
 
@@ -335,6 +336,20 @@ def test_the_second_stage_sees_which_side_of_the_flag_the_context_stands() -> No
     # The whole message as its own flag has nothing around it.
     alone = named(earlier, earlier)
     assert not any(v for k, v in alone.items() if k.startswith(("before_cue", "after_cue")))
+
+
+def test_the_cues_of_a_part_are_the_same_when_bounded_by_the_whole() -> None:
+    """`cue_values(part, whole)` skips the searches the whole rules out, and only those."""
+    text = normalize(
+        "Раньше работал в кафе, всё было хорошо. Если честно, сейчас хозяин держит паспорт? "
+        "Мурун жакшы эле, азыр жардам керек"
+    ).folded
+    whole = cue_values(text)
+    for piece in risk_pieces(text):
+        start = text.find(piece)
+        for part in (piece, text[:start].strip(), text[start + len(piece) :].strip()):
+            assert cue_values(part, whole) == cue_values(part), part
+    assert cue_values("говорят если", [0.0] * len(CUE_NAMES))[0:5] == [0.0] * 5
 
 
 def test_context_cues_are_found_in_both_languages_and_latin() -> None:
