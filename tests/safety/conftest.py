@@ -84,7 +84,9 @@ CASES: tuple[RowCase, ...] = (
             "ru": "брат уехал в Москву и пропал, телефон выключен",
             "ky": "агам Москвага кетип дайынсыз жоголуп кетти телефону өчүк",
         },
-        injected=frozenset({"ru"}),  # the real NLU says high (a missing adult, INTENTS.md)
+        # The real NLU says high (a missing adult, INTENTS.md); round 6's said emergency in
+        # Kyrgyz, round 7's says high there too.
+        injected=BOTH,
     ),
     RowCase(
         "sexual_exploitation",
