@@ -6,7 +6,7 @@ Risk labels for the intent examples of `nlu/data/` live in parallel files under
 levels and indicators but rarely situations: where a line has none, its situations count
 as unknown and the situation heads skip it. `test3.jsonl` and `test4.jsonl`, held out in
 rounds 3 and 4, are training data since round 5; `test2.jsonl`, `test5.jsonl`,
-`test6.jsonl` to `test11.jsonl` are held out and never read here.
+`test6.jsonl` to `test12.jsonl` are held out and never read here.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ HELD_OUT_SETS: Final = frozenset(
         "test9.jsonl",
         "test10.jsonl",
         "test11.jsonl",
+        "test12.jsonl",
     }
 )
 

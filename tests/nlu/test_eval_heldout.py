@@ -1,6 +1,6 @@
 """Floors on the held-out sets, a little under what the final model measured there.
 
-`nlu/eval/test2.jsonl` and `test5.jsonl` to `test11.jsonl` were each written before a round
+`nlu/eval/test2.jsonl` and `test5.jsonl` to `test12.jsonl` were each written before a round
 of tuning by someone who had not read the training data, and nothing was trained on them
 (test11 is the set reported once for round 7's final model; test3 and test4, held out
 until round 4, are training data now: docs/nlu.md, "Round 5");
@@ -63,6 +63,10 @@ HELD_OUT = {
     # measured once (round 7's final model): recall 0.996, false alarms 0.072, emergency
     # 0.986, exact 0.918, lowest situation 0.850, new intents ky 0.888 / ru 0.862
     "test11.jsonl": Floors(0.97, 0.10, 0.95, 0.89, 0.78, 0.83),
+    # measured once with the same model, after a rejected round 8 had read it (docs/nlu.md,
+    # "Round 8"): recall 0.987, false alarms 0.111, emergency 0.973, exact 0.884, lowest
+    # situation 0.727, new intents ky 0.879 / ru 0.844
+    "test12.jsonl": Floors(0.96, 0.14, 0.94, 0.85, 0.67, 0.81),
 }
 
 

@@ -95,6 +95,7 @@ def test_rasa_yaml_stays_free_of_risk_fields() -> None:
         "test9.jsonl",
         "test10.jsonl",
         "test11.jsonl",
+        "test12.jsonl",
     ],
 )
 def test_held_out_sets_are_never_training_data(name: str) -> None:
