@@ -10,7 +10,14 @@ import pytest
 
 from nlu.catalogue import LANGUAGES, SITUATIONS
 from nlu.data import DEFAULT_DATA_DIR, load_examples
-from nlu.risk_corpus import DEFAULT_RISK_DIR, load_risk_samples, parse_label
+from nlu.risk_corpus import (
+    DEFAULT_RISK_DIR,
+    EVAL_DIR,
+    HELD_OUT_SETS,
+    TRAINING_EVAL_SETS,
+    load_risk_samples,
+    parse_label,
+)
 
 STYLES = ("standard", "no_special_letters", "latin", "code_switching", "typos", "speech", "long")
 
@@ -84,26 +91,21 @@ def test_rasa_yaml_stays_free_of_risk_fields() -> None:
         assert "situations:" not in path.read_text(encoding="utf-8"), path
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "test2.jsonl",
-        "test5.jsonl",
-        "test6.jsonl",
-        "test7.jsonl",
-        "test8.jsonl",
-        "test9.jsonl",
-        "test10.jsonl",
-        "test11.jsonl",
-        "test12.jsonl",
-    ],
-)
+def test_every_labelled_set_is_either_training_data_or_held_out() -> None:
+    # A set can leave the held-out list only by being named training data on purpose:
+    # a new set in nlu/eval, or one dropped from `HELD_OUT_SETS`, fails here.
+    present = {path.name for path in EVAL_DIR.glob("*.jsonl")}
+    assert present == set(TRAINING_EVAL_SETS) | HELD_OUT_SETS
+    assert not set(TRAINING_EVAL_SETS) & HELD_OUT_SETS
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT_SETS))
 def test_held_out_sets_are_never_training_data(name: str) -> None:
     with pytest.raises(ValueError, match="held out"):
         load_risk_samples(eval_sets=("dev.jsonl", name))
     held_out = {
         json.loads(line)["text"]
-        for line in (DEFAULT_RISK_DIR.parent / "eval" / name).read_text("utf-8").splitlines()
+        for line in (EVAL_DIR / name).read_text("utf-8").splitlines()
         if line.strip()
     }
     # Written independently, a common question may coincide with a training line: the
