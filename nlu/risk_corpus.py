@@ -40,6 +40,8 @@ HELD_OUT_SETS: Final = frozenset(
         "test10.jsonl",
         "test11.jsonl",
         "test12.jsonl",
+        "test13.jsonl",
+        "test14.jsonl",
     }
 )
 
