@@ -5,8 +5,8 @@ Risk labels for the intent examples of `nlu/data/` live in parallel files under
 (format in `nlu/risk_data/README.md`). The development sets of `nlu/eval/` carry
 levels and indicators but rarely situations: where a line has none, its situations count
 as unknown and the situation heads skip it. `test3.jsonl` and `test4.jsonl`, held out in
-rounds 3 and 4, are training data since round 5; `test2.jsonl`, `test5.jsonl`,
-`test6.jsonl` to `test12.jsonl` are held out and never read here.
+rounds 3 and 4, are training data since round 5; the sets of `HELD_OUT_SETS` are held out
+and never read here.
 """
 
 from __future__ import annotations
