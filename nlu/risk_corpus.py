@@ -42,6 +42,7 @@ HELD_OUT_SETS: Final = frozenset(
         "test12.jsonl",
         "test13.jsonl",
         "test14.jsonl",
+        "test15.jsonl",
     }
 )
 

@@ -3,10 +3,14 @@
 1. Split the labelled messages (`nlu.risk_corpus`) into training and development parts.
 2. Add compound messages built from the training part only: an ordinary question
    followed by a report, a report followed by a question, two ordinary messages.
-   Real messages mix them; the model must find the flag wherever it stands. Add the
-   pieces (`nlu.segments`) of every harmless message as harmless: inference reads
-   pieces, and a piece of a harmless message is harmless too.
+   Real messages mix them; the model must find the flag wherever it stands. (Optionally,
+   off since round 4, add the pieces (`nlu.segments`) of every harmless message as
+   harmless.)
 3. Fit one class-balanced logistic regression per head (levels, indicators, situations).
+
+Nothing here draws from a shuffle: the split, the compounds' messages and the order in
+which gradient descent sees the rows all come from hashes of the texts, so a few lines
+more or fewer change the model by what they teach, not by a new random draw (round 10).
 4. Score the development part as inference does (whole and pieces) and choose each
    threshold there: recall first within a false-alarm ceiling for the levels, best F1
    for indicators, and for situations the thresholds a second situation must pass
@@ -17,10 +21,10 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
-import random
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -159,6 +163,28 @@ class Compound:
     label: RiskLabel
 
 
+def _hash64(*parts: str) -> int:
+    return int.from_bytes(hashlib.sha256("\0".join(parts).encode()).digest()[:8], "big")
+
+
+class _Ring:
+    """Consistent hashing over messages: each draw lands on the first message whose hash
+    follows the draw's. Taking a message out changes only the draws that landed on it, so
+    the compounds, like the split, change only by what changed in the data."""
+
+    def __init__(self, samples: Sequence[RiskSample], indices: Sequence[int], seed: str) -> None:
+        keyed = sorted((_hash64(seed, samples[i].text), i) for i in indices)
+        self.keys = [k for k, _ in keyed]
+        self.items = [i for _, i in keyed]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def draw(self, *slot: str) -> int:
+        at = bisect.bisect_left(self.keys, _hash64(*slot))
+        return self.items[at % len(self.items)]
+
+
 def plan_compounds(
     samples: Sequence[RiskSample], indices: Sequence[int], config: RiskTrainingConfig
 ) -> list[Compound]:
@@ -166,27 +192,32 @@ def plan_compounds(
 
     Only `indices` are used, so compounds for tuning never contain a development message.
     """
-    rng = random.Random(config.seed + 1)
+    seed = str(config.seed + 1)
     made: list[Compound] = []
     for language in LANGUAGES:
         own = [i for i in indices if samples[i].language == language]
-        questions = [
-            i
-            for i in own
-            if samples[i].label.level == "none"
-            and samples[i].intent not in _NOT_QUESTIONS
-            and len(samples[i].text.split()) >= 3
-        ]
-        calm = [i for i in own if samples[i].label.level == "none"]
-        risky = [i for i in own if samples[i].label.level != "none"]
+        questions = _Ring(
+            samples,
+            [
+                i
+                for i in own
+                if samples[i].label.level == "none"
+                and samples[i].intent not in _NOT_QUESTIONS
+                and len(samples[i].text.split()) >= 3
+            ],
+            seed,
+        )
+        calm = _Ring(samples, [i for i in own if samples[i].label.level == "none"], seed)
+        risky = _Ring(samples, [i for i in own if samples[i].label.level != "none"], seed)
         if not questions or not risky:
             continue
-        for _ in range(config.compounds):
-            question, report = rng.choice(questions), rng.choice(risky)
+        for n in range(config.compounds):
+            slot = (seed, language, str(n))
+            question, report = questions.draw(*slot, "q1"), risky.draw(*slot, "r1")
             made.append(Compound(question, report, samples[report].label))
-            question, report = rng.choice(questions), rng.choice(risky)
+            question, report = questions.draw(*slot, "q2"), risky.draw(*slot, "r2")
             made.append(Compound(report, question, samples[report].label))
-            first, second = rng.choice(calm), rng.choice(questions)
+            first, second = calm.draw(*slot, "c3"), questions.draw(*slot, "q3")
             made.append(Compound(first, second, samples[first].label))
     return made
 
@@ -251,6 +282,7 @@ def fit_heads(matrix: Any, labels: Sequence[RiskLabel], config: RiskTrainingConf
             class_weight="balanced",
             max_iter=config.epochs,
             tol=None,
+            shuffle=False,  # rows come in a fixed order by hash (`train_risk_model`)
             random_state=config.seed,
         )
         model.fit(matrix[rows], target)
@@ -482,16 +514,25 @@ def train_risk_model(samples: Sequence[RiskSample], config: RiskTrainingConfig) 
     harmless = RiskLabel("none", (), ())
 
     def fit(indices: Sequence[int]) -> FloatArray:
+        seed = str(config.seed)
         compounds = plan_compounds(samples, indices, config)
         blocks = [base[list(indices)], vectors(compound_counts(counts, compounds))]
         targets = [labels[i] for i in indices] + [c.label for c in compounds]
+        keys = [_hash64(seed, samples[i].text) for i in indices] + [
+            _hash64(seed, samples[c.first].text, samples[c.second].text) for c in compounds
+        ]
         if config.negative_pieces:
             calm = [i for i in indices if labels[i].level == "none"]
             pieces = [p for i in calm for p in risk_pieces(folded[i])]
             if pieces:
                 blocks.append(vectors(counter.transform(pieces)))
                 targets.extend([harmless] * len(pieces))
-        return fit_heads(sparse.vstack(blocks).tocsr(), targets, config)
+                keys.extend(_hash64(seed, piece) for piece in pieces)
+        # Gradient descent takes the rows in an order set by their hashes, not by a shuffle
+        # of their count: one line more or fewer leaves every other row where it was.
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        matrix = sparse.vstack(blocks).tocsr()[order]
+        return fit_heads(matrix, [targets[i] for i in order], config)
 
     def model(
         weights: FloatArray, thresholds: FloatArray, meta: dict[str, Any], stack: FloatArray

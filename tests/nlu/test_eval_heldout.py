@@ -1,8 +1,8 @@
 """Floors on the held-out sets, a little under what the final model measured there.
 
-`nlu/eval/test2.jsonl` and `test5.jsonl` to `test14.jsonl` were each written before a round
+`nlu/eval/test2.jsonl` and `test5.jsonl` to `test15.jsonl` were each written before a round
 of tuning by someone who had not read the training data, and nothing was trained on them
-(test13 and test14 are the sets reported once for round 9's model; test3 and test4, held out
+(test15 is the set reported once for round 10's model; test3 and test4, held out
 until round 4, are training data now: docs/nlu.md, "Round 5");
 `test.jsonl` measures intents on unseen wording (the risk model does learn from its
 labels). A regression fails the build.
@@ -38,43 +38,46 @@ class Floors:
 
 
 HELD_OUT = {
-    # measured (round 9's model): recall 0.981, false alarms 0.032, emergency 0.944,
-    # exact 0.907, lowest situation 0.650, new intents ky 0.882 / ru 0.898
-    "test2.jsonl": Floors(0.95, 0.04, 0.89, 0.88, 0.58, 0.85),
-    # measured: recall 0.990, false alarms 0.062, emergency 0.988, exact 0.909,
-    # lowest situation 0.765, new intents ky 0.807 / ru 0.830
-    "test5.jsonl": Floors(0.95, 0.09, 0.94, 0.88, 0.70, 0.78),
-    # measured: recall 0.977, false alarms 0.071, emergency 0.967, exact 0.876,
-    # lowest situation 0.609, new intents ky 0.806 / ru 0.828
-    "test6.jsonl": Floors(0.94, 0.11, 0.91, 0.84, 0.52, 0.78),
-    # measured: recall 0.983, false alarms 0.037, emergency 0.974, exact 0.922,
-    # lowest situation 0.794, new intents ky 0.688 / ru 0.810
+    # Round 10's model (docs/nlu.md, "Round 10"); each comment gives what it measured.
+    # measured: recall 0.974, false alarms 0.021, emergency 0.931, exact 0.908, lowest
+    # situation 0.600, new intents ky 0.882 / ru 0.898
+    "test2.jsonl": Floors(0.95, 0.04, 0.89, 0.88, 0.54, 0.85),
+    # measured: recall 0.981, false alarms 0.047, emergency 0.975, exact 0.907,
+    # lowest situation 0.706, new intents ky 0.807 / ru 0.830
+    "test5.jsonl": Floors(0.95, 0.08, 0.94, 0.88, 0.64, 0.78),
+    # measured: recall 0.965, false alarms 0.054, emergency 0.967, exact 0.882,
+    # lowest situation 0.674, new intents ky 0.806 / ru 0.828
+    "test6.jsonl": Floors(0.94, 0.09, 0.92, 0.85, 0.60, 0.78),
+    # measured: recall 0.976, false alarms 0.034, emergency 0.961, exact 0.914,
+    # lowest situation 0.750, new intents ky 0.688 / ru 0.810
     "test7.jsonl": Floors(0.95, 0.06, 0.92, 0.89, 0.68, 0.65),
-    # measured: recall 0.972, false alarms 0.031, emergency 0.934, exact 0.909,
-    # lowest situation 0.680, new intents ky 0.831 / ru 0.875
-    "test8.jsonl": Floors(0.95, 0.06, 0.88, 0.88, 0.62, 0.80),
-    # measured: recall 0.988, false alarms 0.023, emergency 0.985, exact 0.918,
-    # lowest situation 0.655, new intents ky 0.792 / ru 0.895
-    "test9.jsonl": Floors(0.96, 0.05, 0.92, 0.89, 0.58, 0.76),
-    # measured: recall 0.989, false alarms 0.069, emergency 0.972, exact 0.913, lowest
-    # situation 0.821, new intents ky 0.781 / ru 0.808 (read once in round 7, then a
+    # measured: recall 0.972, false alarms 0.041, emergency 0.934, exact 0.902,
+    # lowest situation 0.600, new intents ky 0.831 / ru 0.875
+    "test8.jsonl": Floors(0.95, 0.07, 0.89, 0.87, 0.54, 0.80),
+    # measured: recall 0.988, false alarms 0.019, emergency 0.956, exact 0.912,
+    # lowest situation 0.621, new intents ky 0.792 / ru 0.895
+    "test9.jsonl": Floors(0.96, 0.05, 0.92, 0.88, 0.56, 0.76),
+    # measured: recall 0.989, false alarms 0.058, emergency 0.986, exact 0.920, lowest
+    # situation 0.864, new intents ky 0.781 / ru 0.808 (read once in round 7, then a
     # development set: docs/nlu.md, "Round 7")
-    "test10.jsonl": Floors(0.96, 0.10, 0.94, 0.88, 0.78, 0.75),
-    # measured: recall 0.993, false alarms 0.087, emergency 1.000, exact 0.910, lowest
+    "test10.jsonl": Floors(0.96, 0.09, 0.95, 0.89, 0.80, 0.75),
+    # measured: recall 0.989, false alarms 0.069, emergency 1.000, exact 0.908, lowest
     # situation 0.750, new intents ky 0.875 / ru 0.863 (reported once in round 7)
-    "test11.jsonl": Floors(0.97, 0.11, 0.95, 0.88, 0.70, 0.83),
-    # measured: recall 0.982, false alarms 0.098, emergency 0.973, exact 0.884, lowest
-    # situation 0.773, new intents ky 0.879 / ru 0.844 (reported once in round 8)
-    "test12.jsonl": Floors(0.96, 0.14, 0.94, 0.85, 0.67, 0.81),
-    # measured once, with round 9's model (docs/nlu.md, "Round 9"): recall 0.996, false
-    # alarms 0.044, emergency 0.970, exact 0.900, lowest situation 0.750, new intents
-    # ky 0.852 / ru 0.852
-    "test13.jsonl": Floors(0.97, 0.07, 0.94, 0.87, 0.70, 0.81),
-    # measured once with the same model: recall 0.986, false alarms 0.026, emergency 0.985,
-    # exact 0.922; then three Kyrgyz self-harm phrases joined the floor for the suicidal
-    # message it missed: recall 0.991, emergency 1.000, exact 0.924, lowest situation
-    # 0.793, new intents ky 0.893 / ru 0.891
-    "test14.jsonl": Floors(0.96, 0.05, 0.95, 0.89, 0.74, 0.85),
+    "test11.jsonl": Floors(0.96, 0.10, 0.95, 0.88, 0.68, 0.83),
+    # measured: recall 0.982, false alarms 0.102, emergency 0.987, exact 0.886, lowest
+    # situation 0.833, new intents ky 0.879 / ru 0.844 (reported once in round 8)
+    "test12.jsonl": Floors(0.96, 0.14, 0.94, 0.86, 0.77, 0.81),
+    # measured: recall 1.000, false alarms 0.048, emergency 0.970, exact 0.908, lowest
+    # situation 0.700, new intents ky 0.852 / ru 0.852 (reported once in round 9)
+    "test13.jsonl": Floors(0.97, 0.08, 0.94, 0.88, 0.64, 0.81),
+    # measured: recall 0.991, false alarms 0.021, emergency 1.000, exact 0.932, lowest
+    # situation 0.765, new intents ky 0.893 / ru 0.891 (reported once in round 9)
+    "test14.jsonl": Floors(0.96, 0.05, 0.95, 0.90, 0.70, 0.85),
+    # measured once, with round 10's model: recall 0.991, false alarms 0.026, emergency
+    # 0.955, exact 0.923; then ten suicide-method phrases joined the floor for the suicidal
+    # message it missed: recall 0.995, emergency 0.970, exact 0.925, lowest situation
+    # (stranded) 0.571, new intents ky 0.873 / ru 0.898
+    "test15.jsonl": Floors(0.96, 0.05, 0.94, 0.89, 0.51, 0.84),
 }
 
 

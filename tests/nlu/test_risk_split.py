@@ -1,9 +1,9 @@
-"""The development split of the risk model stays put when the data changes a little."""
+"""The risk model's training draws nothing at random: a small data change moves little."""
 
 from __future__ import annotations
 
 from nlu.risk_corpus import DEFAULT_RISK_DIR, EVAL_DIR, RiskLabel, RiskSample, load_risk_samples
-from nlu.risk_training import RiskTrainingConfig, split_samples
+from nlu.risk_training import RiskTrainingConfig, plan_compounds, split_samples
 
 
 def _dev_texts(samples: list[RiskSample], config: RiskTrainingConfig) -> set[str]:
@@ -40,3 +40,21 @@ def test_identical_texts_are_on_one_side() -> None:
     train, dev = split_samples(samples, RiskTrainingConfig())
     assert {samples[i].text for i in train}.isdisjoint({samples[i].text for i in dev})
     assert dev and train
+
+
+def test_taking_a_message_out_changes_only_the_compounds_that_held_it() -> None:
+    config = RiskTrainingConfig()
+    samples = load_risk_samples(DEFAULT_RISK_DIR, EVAL_DIR)
+    indices = list(range(len(samples)))
+    before = plan_compounds(samples, indices, config)
+    # One message from each kind of list a compound draws from: a question, a report.
+    question = next(c.first for c in before if samples[c.second].label.level != "none")
+    report = before[0].second
+    gone = {question, report}
+    after = plan_compounds(samples, [i for i in indices if i not in gone], config)
+    assert len(after) == len(before)
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    assert changed, "the removed messages were drawn, so some compounds must change"
+    # Every compound that changed held one of the removed messages; no other one moved.
+    assert all(gone & {b.first, b.second} for b, _ in changed)
+    assert len(changed) < len(before) / 100
