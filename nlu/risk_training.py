@@ -7,16 +7,16 @@
    off since round 4, add the pieces (`nlu.segments`) of every harmless message as
    harmless.)
 3. Fit one class-balanced logistic regression per head (levels, indicators, situations).
-
-Nothing here draws from a shuffle: the split, the compounds' messages and the order in
-which gradient descent sees the rows all come from hashes of the texts, so a few lines
-more or fewer change the model by what they teach, not by a new random draw (round 10).
 4. Score the development part as inference does (whole and pieces) and choose each
    threshold there: recall first within a false-alarm ceiling for the levels, best F1
    for indicators, and for situations the thresholds a second situation must pass
    (the first is always named) that name the exact set most often.
 5. Refit on everything with those thresholds, and cache the arrays by the hash of the
    data, the feature code and this configuration.
+
+Nothing here draws from a shuffle: the split, the compounds' messages and the order in
+which gradient descent sees the rows all come from hashes of the texts, so a few lines
+more or fewer change the model by what they teach, not by a new random draw (round 10).
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ class Compound:
 
 
 def _hash64(*parts: str) -> int:
+    """A stable 64-bit number for some strings (Python's `hash` changes per process)."""
     return int.from_bytes(hashlib.sha256("\0".join(parts).encode()).digest()[:8], "big")
 
 
