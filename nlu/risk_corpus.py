@@ -43,6 +43,7 @@ HELD_OUT_SETS: Final = frozenset(
         "test13.jsonl",
         "test14.jsonl",
         "test15.jsonl",
+        "test16.jsonl",
     }
 )
 

@@ -1,8 +1,8 @@
 """Floors on the held-out sets, a little under what the final model measured there.
 
-`nlu/eval/test2.jsonl` and `test5.jsonl` to `test15.jsonl` were each written before a round
+`nlu/eval/test2.jsonl` and `test5.jsonl` to `test16.jsonl` were each written before a round
 of tuning by someone who had not read the training data, and nothing was trained on them
-(test15 is the set reported once for round 10's model; test3 and test4, held out
+(test15 and test16 are the sets reported once for round 10's model; test3 and test4, held out
 until round 4, are training data now: docs/nlu.md, "Round 5");
 `test.jsonl` measures intents on unseen wording (the risk model does learn from its
 labels). A regression fails the build.
@@ -78,6 +78,10 @@ HELD_OUT = {
     # message it missed: recall 0.995, emergency 0.970, exact 0.925, lowest situation
     # (stranded) 0.571, new intents ky 0.873 / ru 0.898
     "test15.jsonl": Floors(0.96, 0.05, 0.94, 0.89, 0.51, 0.84),
+    # written after round 10's model was chosen and read once with it: recall 0.986, false
+    # alarms 0.056, emergency 1.000, exact 0.902, lowest situation (stranded) 0.727, new
+    # intents ky 0.821 / ru 0.914
+    "test16.jsonl": Floors(0.96, 0.08, 0.95, 0.87, 0.66, 0.78),
 }
 
 
