@@ -44,6 +44,8 @@ HELD_OUT_SETS: Final = frozenset(
         "test14.jsonl",
         "test15.jsonl",
         "test16.jsonl",
+        "test17.jsonl",
+        "test18.jsonl",
     }
 )
 

@@ -1,8 +1,8 @@
 """Floors on the held-out sets, a little under what the final model measured there.
 
-`nlu/eval/test2.jsonl` and `test5.jsonl` to `test16.jsonl` were each written before a round
+`nlu/eval/test2.jsonl` and `test5.jsonl` to `test18.jsonl` were each written before a round
 of tuning by someone who had not read the training data, and nothing was trained on them
-(test15 and test16 are the sets reported once for round 10's model; test3 and test4, held out
+(test17 and test18 are the sets reported once for round 11's model; test3 and test4, held out
 until round 4, are training data now: docs/nlu.md, "Round 5");
 `test.jsonl` measures intents on unseen wording (the risk model does learn from its
 labels). A regression fails the build.
@@ -38,50 +38,55 @@ class Floors:
 
 
 HELD_OUT = {
-    # Round 10's model (docs/nlu.md, "Round 10"); each comment gives what it measured.
-    # measured: recall 0.974, false alarms 0.021, emergency 0.931, exact 0.908, lowest
-    # situation 0.600, new intents ky 0.882 / ru 0.898
-    "test2.jsonl": Floors(0.95, 0.04, 0.89, 0.88, 0.54, 0.85),
-    # measured: recall 0.981, false alarms 0.047, emergency 0.975, exact 0.907,
-    # lowest situation 0.706, new intents ky 0.807 / ru 0.830
-    "test5.jsonl": Floors(0.95, 0.08, 0.94, 0.88, 0.64, 0.78),
-    # measured: recall 0.965, false alarms 0.054, emergency 0.967, exact 0.882,
-    # lowest situation 0.674, new intents ky 0.806 / ru 0.828
-    "test6.jsonl": Floors(0.94, 0.09, 0.92, 0.85, 0.60, 0.78),
-    # measured: recall 0.976, false alarms 0.034, emergency 0.961, exact 0.914,
-    # lowest situation 0.750, new intents ky 0.688 / ru 0.810
-    "test7.jsonl": Floors(0.95, 0.06, 0.92, 0.89, 0.68, 0.65),
-    # measured: recall 0.972, false alarms 0.041, emergency 0.934, exact 0.902,
-    # lowest situation 0.600, new intents ky 0.831 / ru 0.875
-    "test8.jsonl": Floors(0.95, 0.07, 0.89, 0.87, 0.54, 0.80),
-    # measured: recall 0.988, false alarms 0.019, emergency 0.956, exact 0.912,
-    # lowest situation 0.621, new intents ky 0.792 / ru 0.895
-    "test9.jsonl": Floors(0.96, 0.05, 0.92, 0.88, 0.56, 0.76),
-    # measured: recall 0.989, false alarms 0.058, emergency 0.986, exact 0.920, lowest
-    # situation 0.864, new intents ky 0.781 / ru 0.808 (read once in round 7, then a
+    # Round 11's model (docs/nlu.md, "Round 11"); each comment gives what it measured.
+    # measured: recall 0.974, false alarms 0.021, emergency 0.917, exact 0.920, lowest situation
+    # (labour_rights) 0.650, new intents ky 0.882 / ru 0.898
+    "test2.jsonl": Floors(0.95, 0.05, 0.88, 0.89, 0.59, 0.85),
+    # measured: recall 0.984, false alarms 0.035, emergency 0.975, exact 0.917, lowest situation
+    # (labour_rights) 0.676, new intents ky 0.807 / ru 0.830
+    "test5.jsonl": Floors(0.95, 0.07, 0.93, 0.88, 0.61, 0.77),
+    # measured: recall 0.959, false alarms 0.046, emergency 0.957, exact 0.879, lowest situation
+    # (labour_rights) 0.696, new intents ky 0.806 / ru 0.828
+    "test6.jsonl": Floors(0.93, 0.08, 0.91, 0.84, 0.63, 0.77),
+    # measured: recall 0.976, false alarms 0.017, emergency 0.974, exact 0.923, lowest situation
+    # (stranded) 0.786, new intents ky 0.688 / ru 0.810
+    "test7.jsonl": Floors(0.95, 0.05, 0.93, 0.89, 0.72, 0.65),
+    # measured: recall 0.976, false alarms 0.027, emergency 0.947, exact 0.920, lowest situation
+    # (stranded) 0.680, new intents ky 0.831 / ru 0.875
+    "test8.jsonl": Floors(0.95, 0.06, 0.90, 0.89, 0.62, 0.80),
+    # measured: recall 0.988, false alarms 0.015, emergency 0.985, exact 0.925, lowest situation
+    # (labour_rights) 0.621, new intents ky 0.792 / ru 0.895
+    "test9.jsonl": Floors(0.96, 0.05, 0.94, 0.89, 0.56, 0.76),
+    # measured: recall 0.993, false alarms 0.051, emergency 1.000, exact 0.925, lowest situation
+    # (violence) 0.808, new intents ky 0.781 / ru 0.808 (read once in round 7, then a
     # development set: docs/nlu.md, "Round 7")
-    "test10.jsonl": Floors(0.96, 0.09, 0.95, 0.89, 0.80, 0.75),
-    # measured: recall 0.989, false alarms 0.069, emergency 1.000, exact 0.908, lowest
-    # situation 0.750, new intents ky 0.875 / ru 0.863 (reported once in round 7)
-    "test11.jsonl": Floors(0.96, 0.10, 0.95, 0.88, 0.68, 0.83),
-    # measured: recall 0.982, false alarms 0.102, emergency 0.987, exact 0.886, lowest
-    # situation 0.833, new intents ky 0.879 / ru 0.844 (reported once in round 8)
-    "test12.jsonl": Floors(0.96, 0.14, 0.94, 0.86, 0.77, 0.81),
-    # measured: recall 1.000, false alarms 0.048, emergency 0.970, exact 0.908, lowest
-    # situation 0.700, new intents ky 0.852 / ru 0.852 (reported once in round 9)
-    "test13.jsonl": Floors(0.97, 0.08, 0.94, 0.88, 0.64, 0.81),
-    # measured: recall 0.991, false alarms 0.021, emergency 1.000, exact 0.932, lowest
-    # situation 0.765, new intents ky 0.893 / ru 0.891 (reported once in round 9)
-    "test14.jsonl": Floors(0.96, 0.05, 0.95, 0.90, 0.70, 0.85),
-    # measured once, with round 10's model: recall 0.991, false alarms 0.026, emergency
-    # 0.955, exact 0.923; then ten suicide-method phrases joined the floor for the suicidal
-    # message it missed: recall 0.995, emergency 0.970, exact 0.925, lowest situation
-    # (stranded) 0.571, new intents ky 0.873 / ru 0.898
-    "test15.jsonl": Floors(0.96, 0.05, 0.94, 0.89, 0.51, 0.84),
-    # written after round 10's model was chosen and read once with it: recall 0.986, false
-    # alarms 0.056, emergency 1.000, exact 0.902, lowest situation (stranded) 0.727, new
-    # intents ky 0.821 / ru 0.914
-    "test16.jsonl": Floors(0.96, 0.08, 0.95, 0.87, 0.66, 0.78),
+    "test10.jsonl": Floors(0.96, 0.08, 0.96, 0.89, 0.74, 0.75),
+    # measured: recall 0.989, false alarms 0.065, emergency 1.000, exact 0.920, lowest situation
+    # (child_at_risk) 0.800, new intents ky 0.875 / ru 0.863 (reported once in round 7)
+    "test11.jsonl": Floors(0.96, 0.10, 0.96, 0.89, 0.74, 0.83),
+    # measured: recall 0.982, false alarms 0.093, emergency 0.987, exact 0.901, lowest situation
+    # (sexual_exploitation) 0.824, new intents ky 0.879 / ru 0.844 (reported once in round 8)
+    "test12.jsonl": Floors(0.95, 0.12, 0.94, 0.87, 0.76, 0.81),
+    # measured: recall 1.000, false alarms 0.035, emergency 0.970, exact 0.922, lowest situation
+    # (stranded) 0.750, new intents ky 0.852 / ru 0.852 (reported once in round 9)
+    "test13.jsonl": Floors(0.97, 0.06, 0.92, 0.89, 0.69, 0.82),
+    # measured: recall 0.991, false alarms 0.017, emergency 1.000, exact 0.936, lowest situation
+    # (labour_rights) 0.862, new intents ky 0.893 / ru 0.891 (reported once in round 9)
+    "test14.jsonl": Floors(0.96, 0.05, 0.96, 0.90, 0.80, 0.86),
+    # measured: recall 0.995, false alarms 0.022, emergency 0.970, exact 0.937, lowest situation
+    # (labour_rights) 0.654, new intents ky 0.873 / ru 0.898 (reported once in round 10)
+    "test15.jsonl": Floors(0.97, 0.05, 0.92, 0.90, 0.59, 0.84),
+    # measured: recall 0.986, false alarms 0.047, emergency 1.000, exact 0.914, lowest situation
+    # (stranded) 0.773, new intents ky 0.821 / ru 0.914 (reported once in round 10)
+    "test16.jsonl": Floors(0.96, 0.08, 0.96, 0.88, 0.71, 0.79),
+    # measured: recall 0.991, false alarms 0.026, emergency 1.000, exact 0.935, lowest situation
+    # (labour_rights) 0.846, new intents ky 0.846 / ru 0.850 (reported once in round 11, with
+    # the model before round 10's left-out lines joined: false alarms 0.022)
+    "test17.jsonl": Floors(0.96, 0.06, 0.96, 0.90, 0.78, 0.81),
+    # measured: recall 0.995, false alarms 0.027, emergency 1.000, exact 0.930, lowest situation
+    # (stranded) 0.727, new intents ky 0.891 / ru 0.904 (written after round 11's model was
+    # chosen, read once with it)
+    "test18.jsonl": Floors(0.97, 0.06, 0.96, 0.90, 0.66, 0.86),
 }
 
 

@@ -129,17 +129,13 @@ def test_a_line_of_a_held_out_set_is_left_out_of_training(tmp_path: Path) -> Non
     assert [s.text for s in load_risk_samples(tmp_path / "risk", None)] == [shared, own]
 
 
-def test_candidate_lines_are_valid_and_never_trained_on() -> None:
-    # `candidates/` keeps lines a round wrote and then left by its rule (README there):
-    # kept for a later round to judge, valid, and not read by training until moved.
-    candidates = sorted((DEFAULT_RISK_DIR / "candidates").glob("*/*.jsonl"))
-    assert candidates
-    texts: set[str] = set()
-    for path in candidates:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                item = json.loads(line)
-                parse_label(item)
-                assert item["style"] in STYLES
-                texts.add(item["text"])
-    assert not texts & {sample.text for sample in load_risk_samples()}
+def test_candidate_lines_are_never_trained_on(tmp_path: Path) -> None:
+    # `candidates/` keeps lines a round wrote and its rule left out (README there): they
+    # stay on disk for a later round to judge, and training must not read them until moved.
+    trained, kept = "Как продлить патент?", "Сколько стоит патент?"
+    for kind, text in (("examples", trained), ("candidates", kept)):
+        folder = tmp_path / kind / "ru"
+        folder.mkdir(parents=True)
+        line = {"text": text, "level": "none", "style": "standard"}
+        (folder / "round.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
+    assert [s.text for s in load_risk_samples(tmp_path, None)] == [trained]
