@@ -46,6 +46,7 @@ HELD_OUT_SETS: Final = frozenset(
         "test16.jsonl",
         "test17.jsonl",
         "test18.jsonl",
+        "test19.jsonl",
     }
 )
 

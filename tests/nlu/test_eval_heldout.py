@@ -1,8 +1,8 @@
 """Floors on the held-out sets, a little under what the final model measured there.
 
-`nlu/eval/test2.jsonl` and `test5.jsonl` to `test18.jsonl` were each written before a round
+`nlu/eval/test2.jsonl` and `test5.jsonl` to `test19.jsonl` were each written before a round
 of tuning by someone who had not read the training data, and nothing was trained on them
-(test17 and test18 are the sets reported once for round 11's model; test3 and test4, held out
+(test17 to test19 are the sets reported once for round 11's model; test3 and test4, held out
 until round 4, are training data now: docs/nlu.md, "Round 5");
 `test.jsonl` measures intents on unseen wording (the risk model does learn from its
 labels). A regression fails the build.
@@ -87,6 +87,10 @@ HELD_OUT = {
     # (stranded) 0.727, new intents ky 0.891 / ru 0.904 (written after round 11's model was
     # chosen, read once with it)
     "test18.jsonl": Floors(0.97, 0.06, 0.96, 0.90, 0.66, 0.86),
+    # measured: recall 0.995, false alarms 0.023, emergency 0.985, exact 0.938, lowest situation
+    # (stranded) 0.773, new intents ky 0.907 / ru 0.729 (written before round 11's second
+    # half, whose changes were all left, and read once with the shipped model)
+    "test19.jsonl": Floors(0.97, 0.05, 0.94, 0.90, 0.71, 0.69),
 }
 
 
