@@ -139,3 +139,19 @@ def test_candidate_lines_are_never_trained_on(tmp_path: Path) -> None:
         line = {"text": text, "level": "none", "style": "standard"}
         (folder / "round.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
     assert [s.text for s in load_risk_samples(tmp_path, None)] == [trained]
+
+
+def test_candidate_files_are_valid_and_not_in_training() -> None:
+    # The lines waiting in `candidates/` must be ready to move: valid labels and styles,
+    # and none of them already read by training under another file.
+    candidates = sorted((DEFAULT_RISK_DIR / "candidates").glob("*/*.jsonl"))
+    assert candidates
+    texts: set[str] = set()
+    for path in candidates:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                parse_label(item)
+                assert item["style"] in STYLES
+                texts.add(item["text"])
+    assert not texts & {sample.text for sample in load_risk_samples()}
